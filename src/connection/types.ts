@@ -1,0 +1,58 @@
+import type { Shell } from '../shell/sh.js';
+
+export interface BecomeOptions {
+  /** Target user (default root). */
+  user: string;
+  /** sudo password; written to sudo only after its own prompt appears. Never in argv or logs. */
+  password?: string;
+}
+
+export interface ExecOptions {
+  /** Bytes given to the script on its standard input (otherwise /dev/null). */
+  stdin?: string | Buffer;
+  become?: BecomeOptions;
+  /** Extra environment variables for this script only. */
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Raised when a host cannot be reached at all (refused, timeout, auth, host key). */
+export class UnreachableError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'refused' | 'timeout' | 'auth' | 'hostkey' | 'closed' | 'other',
+  ) {
+    super(message);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** One host. Implementations: ssh (one SSH connection + one persistent sh), local. */
+export interface Connection {
+  readonly host: string;
+  /** Runs one script (POSIX sh) and resolves when it has finished. Scripts run one at a time. */
+  exec(script: Shell, options?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+export interface SshTarget {
+  /** Inventory name, for messages. */
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  privateKeyFile?: string;
+  password?: string;
+  /** Use ssh-agent at $SSH_AUTH_SOCK when set (default true). */
+  agent?: boolean;
+  knownHostsFile: string;
+  hostKeyChecking: 'yes' | 'accept-new' | 'no';
+  connectTimeoutMs?: number;
+}
