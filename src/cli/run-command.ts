@@ -1,0 +1,106 @@
+import PQueue from 'p-queue';
+import { loadPlaybook } from '../config/playbook-loader.js';
+import { ModuleRegistry } from '../modules/registry.js';
+import { TemplateEngine } from '../template/engine.js';
+import { ConnectionPool } from '../connection/pool.js';
+import { loadInventories } from '../inventory/load.js';
+import { createReporter } from '../report/index.js';
+import { UserError } from '../model/source.js';
+import type { Playbook } from '../model/playbook.js';
+import type { RunContext, RunOptions } from '../engine/context.js';
+import { groupMembers } from '../engine/host-vars.js';
+import { EXIT, makeHostvars, omitPlaceholder, runPlaybooks } from '../engine/playbook-runner.js';
+import { parseExtraVars } from './extra-vars.js';
+import { listHosts, listTasks } from './listing.js';
+import { reportError } from './errors.js';
+
+export interface RunCliOptions {
+  inventory: string[];
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: string[];
+  check?: boolean;
+  diff?: boolean;
+  forks: string;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  syntaxCheck?: boolean;
+  startAtTask?: string;
+  knownHosts?: string;
+  hostKeyChecking: 'yes' | 'accept-new' | 'no';
+  timeout: string;
+  verbose: number;
+  json?: boolean;
+  output: 'auto' | 'live' | 'plain';
+}
+
+const splitTags = (v: string[]) => v.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+
+/** `oasis-play run`: returns the exit code; prints errors itself. */
+export async function runCommand(files: string[], o: RunCliOptions): Promise<number> {
+  try {
+    const forks = Number(o.forks);
+    if (!Number.isInteger(forks) || forks < 1) throw new UserError(`--forks must be a whole number ≥ 1, got '${o.forks}'`, undefined, EXIT.badOptions);
+    const modules = new ModuleRegistry();
+    const playbooks: Playbook[] = [];
+    for (const f of files) {
+      try {
+        playbooks.push(await loadPlaybook(f, modules));
+      } catch (e) {
+        // Ansible exits 4 when it cannot parse a playbook.
+        if (e instanceof UserError && e.exitCode === 1) throw new UserError(e.message, undefined, 4);
+        throw e;
+      }
+    }
+    if (o.syntaxCheck) {
+      for (const pb of playbooks) process.stdout.write(`\nplaybook: ${pb.file}\n`);
+      return EXIT.ok;
+    }
+    const { inventory, file: inventoryFile } = await loadInventories(o.inventory);
+    const options: RunOptions = {
+      check: !!o.check,
+      diff: !!o.diff,
+      forks,
+      tags: { only: splitTags(o.tags), skip: splitTags(o.skipTags) },
+      extraVars: await parseExtraVars(o.extraVars),
+      limit: o.limit,
+      startAtTask: o.startAtTask,
+      verbosity: o.verbose,
+    };
+    const groups = groupMembers(inventory);
+    if (o.listHosts || o.listTasks) {
+      const print = o.listHosts ? listHosts : listTasks;
+      process.stdout.write(print(playbooks, inventory, groups, options));
+      return EXIT.ok;
+    }
+    const reporter = createReporter({ mode: o.json ? 'json' : o.output, verbosity: o.verbose, diff: !!o.diff, out: process.stdout, err: process.stderr });
+    const ctx: RunContext = {
+      options,
+      reporter,
+      inventory,
+      inventoryFile,
+      modules,
+      templates: new TemplateEngine(),
+      connections: new ConnectionPool({ knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 }),
+      forks: new PQueue({ concurrency: forks }),
+      hosts: new Map(),
+      omit: omitPlaceholder(),
+      startAt: { name: o.startAtTask, started: new Set() },
+      groups,
+      hostvars: {},
+    };
+    ctx.hostvars = makeHostvars(ctx, () => ctx);
+    const interrupted = new Promise<number>((resolve) => {
+      process.once('SIGINT', () => {
+        process.stderr.write('\nERROR: user interrupted execution\n');
+        void ctx.connections.closeAll().finally(() => resolve(EXIT.interrupted));
+      });
+    });
+    const code = await Promise.race([runPlaybooks(ctx, playbooks), interrupted]);
+    await reporter.close();
+    return code;
+  } catch (e) {
+    return reportError(e, o.verbose);
+  }
+}

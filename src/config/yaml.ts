@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node as YamlNode,
+  type ParseOptions,
+  type DocumentOptions,
+  type SchemaOptions,
+  type ToJSOptions,
+} from 'yaml';
+import { UserError, type SourcePos } from '../model/source.js';
+
+/** Positions of a mapping and of each of its keys, found by object identity. */
+export interface MapPositions {
+  pos: SourcePos;
+  keys: Map<string, SourcePos>;
+}
+
+/** A parsed YAML file: its value, and where each mapping/sequence and key came from. */
+export interface YamlFile {
+  file: string;
+  value: unknown;
+  positions: WeakMap<object, MapPositions>;
+}
+
+export function posOf(src: { positions: WeakMap<object, MapPositions> }, obj: unknown, key?: string): SourcePos | undefined {
+  if (typeof obj !== 'object' || obj === null) return undefined;
+  const p = src.positions.get(obj);
+  if (!p) return undefined;
+  return (key !== undefined && p.keys.get(key)) || p.pos;
+}
+
+// Ansible reads YAML 1.1 through PyYAML: yes/no/on/off are booleans (but not y/n) and 0644 is
+// octal. Timestamps, sets and sexagesimal numbers stay strings: they surprise more than help.
+const TRUE_WORDS = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const FALSE_WORDS = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+const DROPPED = ['timestamp', 'binary', 'omap', 'pairs', 'set'].map((t) => `tag:yaml.org,2002:${t}`);
+
+type Tag = { tag: string; test?: RegExp; [k: string]: unknown };
+const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  merge: true,
+  uniqueKeys: true,
+  prettyErrors: true,
+  customTags: (tags) =>
+    (tags as unknown as Tag[])
+      .filter((t) => !DROPPED.includes(t.tag) && !(t.test && /:\[0-5\]/.test(t.test.source)))
+      .map((t) => {
+        if (t.tag !== 'tag:yaml.org,2002:bool' || !t.test) return t;
+        return { ...t, test: t.test.test('Y') ? TRUE_WORDS : FALSE_WORDS };
+      }) as never,
+};
+const TO_JS: ToJSOptions = { maxAliasCount: 1000 };
+
+/** Bounds against hostile input: a playbook is small; anything this large is a mistake. */
+export const MAX_YAML_BYTES = 10 * 1024 * 1024;
+
+export async function loadYamlFile(file: string): Promise<YamlFile> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (e) {
+    throw new UserError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseYaml(buf, file);
+}
+
+export function parseYaml(input: Buffer | string, file: string): YamlFile {
+  const buf = typeof input === 'string' ? Buffer.from(input) : input;
+  const at = (line: number, col: number): SourcePos => ({ file, line, col });
+  if (buf.length > MAX_YAML_BYTES) {
+    throw new UserError(`file is ${(buf.length / 1048576).toFixed(1)} MB; YAML files over ${MAX_YAML_BYTES / 1048576} MB are refused`, at(1, 1));
+  }
+  if (buf.includes(0)) throw new UserError('binary file (contains NUL bytes), expected YAML text', at(1, 1));
+  const text = buf.toString('utf8');
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { ...OPTIONS, lineCounter });
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const doc of list) {
+    const err = doc.errors[0];
+    if (err) {
+      const p = err.linePos?.[0];
+      const reason = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new UserError(`YAML syntax error: ${reason}`, at(p?.line ?? 1, p?.col ?? 1));
+    }
+  }
+  if (list.length > 1) throw new UserError('several YAML documents in one file; expected one', at(1, 1));
+  const doc = list[0] as Document | undefined;
+  const positions = new WeakMap<object, MapPositions>();
+  if (!doc || doc.contents === null) return { file, value: null, positions };
+  let value: unknown;
+  try {
+    value = doc.toJS(TO_JS);
+  } catch (e) {
+    throw new UserError(`YAML error: ${(e as Error).message}`, at(1, 1));
+  }
+  const posAt = (offset: number | undefined): SourcePos => {
+    const lc = lineCounter.linePos(offset ?? 0);
+    return at(lc.line, lc.col);
+  };
+  // Walk the syntax tree beside the JS value to remember where each mapping and key was.
+  const walk = (node: YamlNode | null | undefined, js: unknown, depth: number): void => {
+    if (!node || depth > 200 || typeof js !== 'object' || js === null) return;
+    if (isAlias(node)) return walk(node.resolve(doc) as YamlNode, js, depth + 1);
+    if (positions.has(js)) return;
+    if (isMap(node)) {
+      const keys = new Map<string, SourcePos>();
+      positions.set(js, { pos: posAt(node.range?.[0]), keys });
+      for (const pair of node.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (k === undefined) continue;
+        keys.set(k, posAt((pair.key as YamlNode).range?.[0]));
+        walk(pair.value as YamlNode, (js as Record<string, unknown>)[k], depth + 1);
+      }
+    } else if (isSeq(node)) {
+      positions.set(js, { pos: posAt(node.range?.[0]), keys: new Map() });
+      node.items.forEach((item, i) => walk(item as YamlNode, (js as unknown[])[i], depth + 1));
+    }
+  };
+  walk(doc.contents as YamlNode, value, 0);
+  return { file, value, positions };
+}

@@ -1,0 +1,82 @@
+import { basename, dirname } from 'node:path';
+import type { Task } from '../model/playbook.js';
+import type { Inventory } from '../inventory/types.js';
+import { resolveHostVars } from '../inventory/ini.js';
+import type { HostState, RunContext } from './context.js';
+import type { Scope } from './scope.js';
+import { mergeVars, type VarLayer } from './vars.js';
+
+/**
+ * The variables a task sees on a host, lowest precedence first (Ansible's order for the levels
+ * we support): magic variables, inventory (group then host), play vars, vars_files, block vars
+ * (outer to inner), task vars, set_fact/registered/include_vars, extra vars, loop variables.
+ */
+export function taskVars(ctx: RunContext, host: HostState, scope: Scope, task: Task | undefined, loop: Record<string, unknown> = {}): Record<string, unknown> {
+  const render = (v: unknown, vars: Record<string, unknown>, where?: import('../model/source.js').SourcePos) => ctx.templates.renderDeep(v, vars, where);
+  const layers: VarLayer[] = [
+    { values: magicVars(ctx, host.name, scope) },
+    { values: resolveHostVars(ctx.inventory, host.name) },
+    ...scope.chain.map((level) => ({ values: level.vars, pos: 'pos' in level ? (level as { pos: import('../model/source.js').SourcePos }).pos : undefined })),
+  ];
+  // chain[0] is the play: its vars_files rank just above its vars.
+  layers.splice(3, 0, { values: scope.varsFiles });
+  if (task) layers.push({ values: task.vars, pos: task.pos });
+  layers.push({ values: host.facts }, { values: ctx.options.extraVars }, { values: loop });
+  return mergeVars(layers, render);
+}
+
+/** Inventory variables and facts of any host (hostvars[name]), without play or task layers. */
+export function hostVars(ctx: RunContext, name: string): Record<string, unknown> {
+  const facts = ctx.hosts.get(name)?.facts ?? {};
+  return mergeVars(
+    [{ values: { inventory_hostname: name } }, { values: resolveHostVars(ctx.inventory, name) }, { values: facts }, { values: ctx.options.extraVars }],
+    (v, vars, where) => ctx.templates.renderDeep(v, vars, where),
+  );
+}
+
+function magicVars(ctx: RunContext, host: string, scope: Scope): Record<string, unknown> {
+  const inv = ctx.inventory;
+  const groupNames = [...(inv.hosts.get(host)?.groups ?? [])].filter((g) => g !== 'all' && g !== 'ungrouped').sort();
+  return {
+    inventory_hostname: host,
+    inventory_hostname_short: host.split('.')[0],
+    inventory_dir: ctx.inventoryFile ? dirname(ctx.inventoryFile) : undefined,
+    inventory_file: ctx.inventoryFile,
+    groups: ctx.groups,
+    group_names: groupNames,
+    hostvars: ctx.hostvars,
+    play_hosts: scope.batch,
+    ansible_play_batch: scope.batch,
+    ansible_play_hosts: scope.playHosts,
+    ansible_play_hosts_all: scope.playHosts,
+    ansible_play_name: scope.play.name,
+    playbook_dir: scope.play.dir,
+    ansible_check_mode: ctx.options.check,
+    ansible_diff_mode: ctx.options.diff,
+    ansible_verbosity: ctx.options.verbosity,
+    ansible_version: { full: '2.14.0', major: 2, minor: 14, string: '2.14.0 (oasis-play)' },
+    omit: ctx.omit,
+    role_path: undefined,
+    ansible_playbook_basename: basename(scope.play.pos.file),
+  };
+}
+
+/** Every group's hosts including those of its child groups, in inventory order. */
+export function groupMembers(inventory: Inventory): Record<string, string[]> {
+  const groups: Record<string, string[]> = {};
+  for (const name of inventory.groups.keys()) groups[name] = hostsOfGroup(inventory, name);
+  return groups;
+}
+
+function hostsOfGroup(inventory: Inventory, group: string): string[] {
+  const seen = new Set<string>();
+  const visit = (g: string, depth: number) => {
+    const grp = inventory.groups.get(g);
+    if (!grp || depth > 50) return;
+    for (const h of grp.hosts) seen.add(h);
+    for (const c of grp.children) visit(c, depth + 1);
+  };
+  visit(group, 0);
+  if (group === 'all') return [...inventory.hosts.keys()];
+  return [...inventory.hosts.keys()].filter((h) => seen.has(h));
+}

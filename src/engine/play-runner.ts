@@ -1,0 +1,224 @@
+import type { Block, Item, Play, Task } from '../model/playbook.js';
+import { UserError } from '../model/source.js';
+import { UnreachableError } from '../connection/types.js';
+import { toBool } from '../config/playbook-loader.js';
+import type { HostState, RunContext } from './context.js';
+import { StepBarrier, PlayAborted } from './barrier.js';
+import { effective, taskLabel, type Scope } from './scope.js';
+import { isSelected } from './tags.js';
+import { runTask } from './task-exec.js';
+import { gatherFacts } from './facts.js';
+import { count } from './counting.js';
+import type { Outcome } from './outcome.js';
+import { hostVars } from './host-vars.js';
+
+type Flow = 'ok' | 'failed' | 'end';
+
+/** One serial batch of one play: the barrier, announcements and run_once results it shares. */
+interface BatchRun {
+  ctx: RunContext;
+  play: Play;
+  barrier: StepBarrier;
+  announced: number;
+  runOnce: Map<Task, { host: HostState; outcome: Promise<Outcome> }>;
+  failures: number;
+  batch: string[];
+  /** any_errors_fatal or max_fail_percentage stopped the play: the playbook stops too. */
+  stopPlaybook: boolean;
+}
+
+/** Runs one batch of a play on its hosts; returns whether the playbook must stop. */
+export async function runBatch(ctx: RunContext, play: Play, batch: string[], playHosts: string[], varsFiles: Record<string, unknown>): Promise<boolean> {
+  const run: BatchRun = {
+    ctx,
+    play,
+    barrier: new StepBarrier(batch, play.strategy === 'linear'),
+    announced: -1,
+    runOnce: new Map(),
+    failures: 0,
+    batch,
+    stopPlaybook: false,
+  };
+  const base: Scope = { play, chain: [play], rescuable: false, handler: false, varsFiles, batch, playHosts };
+  await Promise.all(batch.map((name) => runHost(run, ctx.hosts.get(name)!, base)));
+  return run.stopPlaybook;
+}
+
+async function runHost(run: BatchRun, host: HostState, scope: Scope): Promise<void> {
+  try {
+    if (run.play.gatherFacts && !(await gather(run, host))) return;
+    for (const section of [run.play.preTasks, run.play.tasks, run.play.postTasks]) {
+      const flow = await runItems(run, host, section, scope);
+      if (flow === 'end') return;
+      if (flow === 'failed') {
+        markFailed(run, host);
+        if (run.play.forceHandlers) await flushHandlers(run, host, scope, lastOrdinal(section) + 0.5);
+        return;
+      }
+      if ((await flushHandlers(run, host, scope, lastOrdinal(section) + 0.5)) !== 'ok') return;
+    }
+  } catch (e) {
+    if (!(e instanceof PlayAborted)) throw e;
+  } finally {
+    run.barrier.leave(host.name);
+  }
+}
+
+function markFailed(run: BatchRun, host: HostState): void {
+  if (host.unreachable || host.failed) return;
+  host.failed = true;
+}
+
+async function gather(run: BatchRun, host: HostState): Promise<boolean> {
+  await run.barrier.arrive(host.name, 0);
+  announce(run, 0, 'Gathering Facts', false);
+  try {
+    const conn = await run.ctx.connections.get({ ...hostVars(run.ctx, host.name), name: host.name });
+    const facts = await run.ctx.forks.add(() => gatherFacts(conn), { throwOnTimeout: true });
+    Object.assign(host.facts, facts);
+    host.counters.ok++;
+    run.ctx.reporter.event({ type: 'host_result', task: 'Gathering Facts', host: host.name, status: 'ok', ignored: false, result: { changed: false } });
+    return true;
+  } catch (e) {
+    if (!(e instanceof UnreachableError)) throw e;
+    host.unreachable = true;
+    host.counters.unreachable++;
+    run.ctx.reporter.event({ type: 'host_result', task: 'Gathering Facts', host: host.name, status: 'unreachable', ignored: false, msg: e.message, result: { unreachable: true, msg: e.message, changed: false } });
+    return false;
+  }
+}
+
+async function runItems(run: BatchRun, host: HostState, items: Item[], scope: Scope): Promise<Flow> {
+  for (const item of items) {
+    const flow = item.kind === 'block' ? await runBlock(run, host, item, scope) : await runTaskItem(run, host, item, scope);
+    if (flow !== 'ok') return flow;
+  }
+  return 'ok';
+}
+
+async function runBlock(run: BatchRun, host: HostState, block: Block, scope: Scope): Promise<Flow> {
+  const inner: Scope = { ...scope, chain: [...scope.chain, block] };
+  let flow = await runItems(run, host, block.block, { ...inner, rescuable: scope.rescuable || block.rescue.length > 0 });
+  if (flow === 'failed' && block.rescue.length > 0 && !host.unreachable) {
+    flow = await runItems(run, host, block.rescue, inner);
+  }
+  if (block.always.length > 0 && !host.unreachable && !run.barrier.isAborted) {
+    const after = await runItems(run, host, block.always, inner);
+    if (after !== 'ok') flow = after;
+  }
+  return flow;
+}
+
+async function runTaskItem(run: BatchRun, host: HostState, task: Task, scope: Scope): Promise<Flow> {
+  const { ctx } = run;
+  const eff = effective(scope, task);
+  if (!scope.handler && !isSelected(eff.tags, ctx.options.tags)) return 'ok';
+  if (ctx.startAt.name !== undefined && !ctx.startAt.started.has(host.name)) {
+    if (taskLabel(task) !== ctx.startAt.name) return 'ok';
+    ctx.startAt.started.add(host.name);
+  }
+  await run.barrier.arrive(host.name, task.ordinal);
+  announce(run, task.ordinal, taskLabel(task), scope.handler);
+  const outcome = await runMaybeOnce(run, host, task, scope, eff.runOnce);
+  if (outcome === undefined) return 'ok';
+  count(host, outcome, scope.rescuable);
+  if (outcome.status === 'unreachable') {
+    host.unreachable = true;
+    return 'failed';
+  }
+  if (outcome.status === 'changed' || (outcome.ignored && outcome.result['changed'] === true)) {
+    for (const n of task.notify) host.notified.add(n);
+  }
+  if (outcome.status === 'failed' && !outcome.ignored) {
+    host.facts['ansible_failed_task'] = { name: taskLabel(task), action: task.module };
+    host.facts['ansible_failed_result'] = outcome.result;
+    if (!scope.rescuable) onHostFailure(run, eff.anyErrorsFatal);
+    return 'failed';
+  }
+  switch (outcome.meta) {
+    case 'flush_handlers':
+      return flushHandlers(run, host, scope, task.ordinal);
+    case 'end_host':
+      return 'end';
+    case 'end_play':
+      run.barrier.abort('end_play');
+      return 'end';
+    default:
+      return 'ok';
+  }
+}
+
+/** run_once: the first host runs the task; the others take its result without counting it. */
+async function runMaybeOnce(run: BatchRun, host: HostState, task: Task, scope: Scope, runOnce: unknown): Promise<Outcome | undefined> {
+  if (runOnce === undefined || !toBool(runOnce)) return runTask(run.ctx, host, task, scope);
+  const existing = run.runOnce.get(task);
+  if (existing) {
+    const shared = await existing.outcome;
+    if (task.register) host.facts[task.register] = existing.host.facts[task.register];
+    return shared.status === 'failed' && !shared.ignored ? shared : undefined;
+  }
+  const outcome = runTask(run.ctx, host, task, scope);
+  run.runOnce.set(task, { host, outcome });
+  return outcome;
+}
+
+function onHostFailure(run: BatchRun, anyErrorsFatal: unknown): void {
+  run.failures++;
+  const { play } = run;
+  if (anyErrorsFatal !== undefined && toBool(anyErrorsFatal)) {
+    run.stopPlaybook = true;
+    run.barrier.abort('any_errors_fatal');
+  } else if (play.maxFailPercentage !== undefined && (run.failures / run.batch.length) * 100 > play.maxFailPercentage) {
+    run.stopPlaybook = true;
+    run.barrier.abort('max_fail_percentage exceeded');
+  }
+}
+
+/** Runs the handlers this host was notified of, in the order they are defined, once each. */
+async function flushHandlers(run: BatchRun, host: HostState, scope: Scope, at: number): Promise<Flow> {
+  const handlers = run.play.handlers;
+  for (const [i, handler] of handlers.entries()) {
+    if (host.failed && !run.play.forceHandlers) return 'failed';
+    const keys = [taskLabel(handler), ...handler.listen];
+    if (!keys.some((k) => host.notified.has(k))) continue;
+    for (const k of keys) host.notified.delete(k);
+    const ordinal = at + (i + 1) / (handlers.length + 1) / 2;
+    const flow = await runTaskItem(run, host, { ...handler, ordinal }, { ...scope, handler: true, rescuable: false });
+    if (flow !== 'ok') return flow;
+  }
+  return 'ok';
+}
+
+function announce(run: BatchRun, ordinal: number, name: string, handler: boolean): void {
+  if (run.announced === ordinal) return;
+  run.announced = ordinal;
+  run.ctx.reporter.event({ type: 'task_start', name, hosts: run.batch, handler });
+}
+
+function lastOrdinal(items: Item[]): number {
+  let max = 0;
+  for (const item of items) {
+    max = Math.max(max, item.ordinal);
+    if (item.kind === 'block') max = Math.max(max, lastOrdinal(item.block), lastOrdinal(item.rescue), lastOrdinal(item.always));
+  }
+  return max;
+}
+
+/** Every notify must name a handler (or a listen topic) of the play: checked before connecting. */
+export function checkNotifyTargets(play: Play): void {
+  const known = new Set(play.handlers.flatMap((h) => [taskLabel(h), ...h.listen]));
+  const visit = (items: Item[]) => {
+    for (const item of items) {
+      if (item.kind === 'block') {
+        visit(item.block);
+        visit(item.rescue);
+        visit(item.always);
+        continue;
+      }
+      for (const n of item.notify) {
+        if (!known.has(n)) throw new UserError(`task '${taskLabel(item)}' notifies '${n}', but the play has no handler with that name or listen topic`, item.keyPos.get('notify') ?? item.pos);
+      }
+    }
+  };
+  visit([...play.preTasks, ...play.tasks, ...play.postTasks, ...play.handlers]);
+}

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { isAbsolute, join } from 'node:path';
+import type { Play, Playbook } from '../model/playbook.js';
+import { UserError } from '../model/source.js';
+import { emptyCounters } from '../model/events.js';
+import { selectHosts } from '../inventory/patterns.js';
+import type { HostState, RunContext } from './context.js';
+import { checkNotifyTargets, runBatch } from './play-runner.js';
+import { loadVarsFile } from './local-modules.js';
+import { hostVars } from './host-vars.js';
+
+export const EXIT = { ok: 0, other: 1, failed: 2, unreachable: 4, badOptions: 5, interrupted: 99 } as const;
+
+/** A fresh, unguessable `{{ omit }}` placeholder for one run. */
+export function omitPlaceholder(): string {
+  return `__omit_place_holder__${randomBytes(20).toString('hex')}`;
+}
+
+/** Lazily computed hostvars: reading hostvars['node2'] merges that host's variables on demand. */
+export function makeHostvars(ctx: Pick<RunContext, 'inventory'> & Partial<RunContext>, get: () => RunContext): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of ctx.inventory.hosts.keys()) {
+    Object.defineProperty(out, name, { enumerable: true, get: () => hostVars(get(), name) });
+  }
+  return out;
+}
+
+/** Runs every play of every playbook; returns Ansible's exit code. */
+export async function runPlaybooks(ctx: RunContext, playbooks: Playbook[]): Promise<number> {
+  const started = Date.now();
+  for (const pb of playbooks) for (const play of pb.plays) checkNotifyTargets(play);
+  try {
+    outer: for (const pb of playbooks) {
+      ctx.reporter.event({ type: 'playbook_start', file: pb.file });
+      for (const play of pb.plays) {
+        if (await runPlay(ctx, play)) break outer;
+      }
+    }
+  } finally {
+    await ctx.connections.closeAll();
+  }
+  const hosts = Object.fromEntries([...ctx.hosts.values()].sort((a, b) => a.name.localeCompare(b.name)).map((h) => [h.name, h.counters]));
+  const states = [...ctx.hosts.values()];
+  const exitCode = states.some((h) => h.unreachable) ? EXIT.unreachable : states.some((h) => h.failed) ? EXIT.failed : EXIT.ok;
+  ctx.reporter.event({ type: 'recap', hosts, exitCode, durationMs: Date.now() - started });
+  return exitCode;
+}
+
+/** Returns true when the playbook must stop (a fatal error, or every host of a batch failed). */
+async function runPlay(ctx: RunContext, play: Play): Promise<boolean> {
+  let hosts = selectHosts(ctx.inventory, ctx.groups, play.hosts);
+  if (ctx.options.limit) {
+    const allowed = new Set(selectHosts(ctx.inventory, ctx.groups, ctx.options.limit));
+    hosts = hosts.filter((h) => allowed.has(h));
+  }
+  for (const h of hosts) if (!ctx.hosts.has(h)) ctx.hosts.set(h, newHostState(h));
+  hosts = hosts.filter((h) => !ctx.hosts.get(h)!.failed && !ctx.hosts.get(h)!.unreachable);
+  ctx.reporter.event({ type: 'play_start', name: play.name, hosts });
+  if (hosts.length === 0) {
+    ctx.reporter.event({ type: 'warning', message: `no hosts matched '${play.hosts}'${ctx.options.limit ? ` with limit '${ctx.options.limit}'` : ''}; skipping play '${play.name}'` });
+    ctx.reporter.event({ type: 'play_end', name: play.name });
+    return false;
+  }
+  const varsFiles = await loadPlayVarsFiles(ctx, play, hosts[0]!);
+  let stop = false;
+  for (const batch of batches(hosts, play.serial)) {
+    const active = batch.filter((h) => !ctx.hosts.get(h)!.failed && !ctx.hosts.get(h)!.unreachable);
+    if (active.length === 0) continue;
+    stop = await runBatch(ctx, play, active, hosts, varsFiles);
+    const allFailed = active.every((h) => ctx.hosts.get(h)!.failed || ctx.hosts.get(h)!.unreachable);
+    if (stop || allFailed) {
+      stop = true;
+      break;
+    }
+  }
+  ctx.reporter.event({ type: 'play_end', name: play.name });
+  return stop;
+}
+
+function newHostState(name: string): HostState {
+  return { name, facts: {}, counters: emptyCounters(), failed: false, unreachable: false, notified: new Set() };
+}
+
+/** serial: a number, a percentage, or a list of them (the last size repeats). */
+export function batches(hosts: string[], serial: (number | string)[]): string[][] {
+  if (serial.length === 0) return [hosts];
+  const sizes = serial.map((s) => {
+    const str = String(s).trim();
+    const n = str.endsWith('%') ? Math.floor((Number(str.slice(0, -1)) * hosts.length) / 100) : Number(str);
+    return Math.max(1, n);
+  });
+  const out: string[][] = [];
+  let i = 0;
+  for (let b = 0; i < hosts.length; b++) {
+    const size = sizes[Math.min(b, sizes.length - 1)]!;
+    out.push(hosts.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+/** vars_files are rendered with the first host's variables and loaded once per play. */
+async function loadPlayVarsFiles(ctx: RunContext, play: Play, firstHost: string): Promise<Record<string, unknown>> {
+  const merged: Record<string, unknown> = {};
+  for (const vf of play.varsFiles) {
+    const vars = { ...hostVars(ctx, firstHost), ...play.vars, ...ctx.options.extraVars };
+    const rendered = ctx.templates.renderDeep(vf.path, vars, vf.pos);
+    const candidates = Array.isArray(rendered) ? rendered.map(String) : [String(rendered)];
+    let loaded: Record<string, unknown> | undefined;
+    for (const c of candidates) {
+      const path = isAbsolute(c) ? c : join(play.dir, c);
+      try {
+        loaded = await loadVarsFile(path);
+        break;
+      } catch (e) {
+        if (!(e instanceof UserError) || !e.message.includes('ENOENT') || c === candidates.at(-1)) throw new UserError(`vars_files: ${(e as Error).message}`, vf.pos);
+      }
+    }
+    Object.assign(merged, loaded);
+  }
+  return merged;
+}

@@ -1,0 +1,259 @@
+import { dirname, isAbsolute, join } from 'node:path';
+import { access, readFile } from 'node:fs/promises';
+import type { Task } from '../model/playbook.js';
+import { UserError } from '../model/source.js';
+import { UnreachableError, type BecomeOptions, type Connection } from '../connection/types.js';
+import type { ModuleContext, ModuleResult, RemoteModule } from '../modules/types.js';
+import { evalCondition } from '../expr/index.js';
+import { toBool } from '../config/playbook-loader.js';
+import type { HostState, RunContext } from './context.js';
+import { effective, taskLabel, type Effective, type Scope } from './scope.js';
+import { NO_LOG_RESULT, type Outcome } from './outcome.js';
+import { runLocalModule } from './local-modules.js';
+import { hostVars, taskVars } from './host-vars.js';
+
+/** Runs one task (all loop items, retries, conditions) on one host and reports each result. */
+export async function runTask(ctx: RunContext, host: HostState, task: Task, scope: Scope): Promise<Outcome> {
+  const eff = effective(scope, task);
+  const vars = taskVars(ctx, host, scope, task);
+  const label = taskLabel(task);
+  try {
+    if (task.loop === undefined) {
+      if (!conditionHolds(eff.when, vars)) {
+        const outcome = skipped('Conditional result was False');
+        register(host, task, outcome.result);
+        return report(ctx, host, task, eff, outcome);
+      }
+      return report(ctx, host, task, eff, await runOnce(ctx, host, task, eff, vars));
+    }
+    return await runLoop(ctx, host, task, scope, eff, vars);
+  } catch (e) {
+    if (e instanceof UnreachableError) {
+      return report(ctx, host, task, eff, { status: 'unreachable', ignored: false, result: { unreachable: true, changed: false, msg: e.message } });
+    }
+    if (e instanceof UserError || isKnownUserFacing(e)) {
+      return report(ctx, host, task, eff, failure(`${label}: ${(e as Error).message}`));
+    }
+    throw e;
+  }
+}
+
+function isKnownUserFacing(e: unknown): boolean {
+  return e instanceof Error && ['TemplateError', 'ExprError'].includes(e.name);
+}
+
+function conditionHolds(when: unknown[], vars: Record<string, unknown>): boolean {
+  return when.length === 0 || evalCondition(when as (string | boolean)[], vars);
+}
+
+function skipped(reason: string): Outcome {
+  return { status: 'skipped', ignored: false, result: { changed: false, skipped: true, skip_reason: reason } };
+}
+
+function failure(msg: string): Outcome {
+  return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg } };
+}
+
+async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scope, eff: Effective, vars: Record<string, unknown>): Promise<Outcome> {
+  const items = loopItems(ctx, task, vars);
+  const { loopVar, indexVar } = task.loopControl;
+  const results: Record<string, unknown>[] = [];
+  for (const [index, item] of items.entries()) {
+    const itemVars = taskVars(ctx, host, scope, task, { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}) });
+    let outcome: Outcome;
+    if (!conditionHolds(eff.when, itemVars)) outcome = skipped('Conditional result was False');
+    else outcome = await runOnce(ctx, host, task, eff, itemVars);
+    if (outcome.status === 'unreachable') return report(ctx, host, task, eff, outcome);
+    const result = { ...outcome.result, item, ansible_loop_var: loopVar };
+    results.push(result);
+    emit(ctx, host, task, eff, outcome, labelFor(ctx, task, itemVars, item));
+    if (task.loopControl.pause) await sleep(task.loopControl.pause * 1000);
+  }
+  const anyFailed = results.some((r) => r['failed'] === true);
+  const allSkipped = results.every((r) => r['skipped'] === true);
+  const changed = results.some((r) => r['changed'] === true);
+  const result: Record<string, unknown> = { results, changed, msg: anyFailed ? 'One or more items failed' : 'All items completed' };
+  if (anyFailed) result['failed'] = true;
+  if (allSkipped) Object.assign(result, { skipped: true, skip_reason: results.length ? 'Conditional result was False' : 'No items in the list' });
+  const status = anyFailed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
+  const outcome = applyIgnore(eff, vars, { status, ignored: false, result });
+  register(host, task, outcome.result);
+  // Per-item lines were shown; the task line follows only where Ansible prints one.
+  if (status === 'failed' || status === 'skipped') emit(ctx, host, task, eff, outcome);
+  return outcome;
+}
+
+function loopItems(ctx: RunContext, task: Task, vars: Record<string, unknown>): unknown[] {
+  const spec = task.loop as unknown;
+  const flatten = typeof spec === 'object' && spec !== null && !Array.isArray(spec) && 'flatten' in spec;
+  const raw = flatten ? (spec as { flatten: unknown }).flatten : spec;
+  const value = ctx.templates.renderDeep(raw, vars, task.keyPos.get(flatten ? 'with_items' : 'loop') ?? task.pos);
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw new UserError(`loop must be a list, got ${typeof value === 'string' ? `the string '${value}'` : typeof value}`, task.keyPos.get('loop') ?? task.pos);
+  }
+  return flatten ? value.flatMap((v) => (Array.isArray(v) ? v : [v])) : value;
+}
+
+function labelFor(ctx: RunContext, task: Task, vars: Record<string, unknown>, item: unknown): string {
+  const label = task.loopControl.label !== undefined ? ctx.templates.renderDeep(task.loopControl.label, vars, task.pos) : item;
+  return typeof label === 'string' ? label : JSON.stringify(label);
+}
+
+/** One execution (one loop item): module, until/retries, changed_when/failed_when, ignore_errors. */
+async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effective, vars: Record<string, unknown>): Promise<Outcome> {
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const raw = await runModule(ctx, host, task, eff, vars);
+    if (raw.meta) return raw;
+    const withRegister = task.register ? { ...vars, [task.register]: raw.result } : vars;
+    const result = { ...raw.result };
+    if (task.changedWhen) result['changed'] = evalCondition(task.changedWhen as (string | boolean)[], withRegister);
+    if (task.failedWhen) {
+      const failed = evalCondition(task.failedWhen as (string | boolean)[], withRegister);
+      result['failed'] = failed;
+      if (!failed) delete result['msg'];
+    }
+    if (task.until && raw.status !== 'skipped') {
+      result['attempts'] = attempts;
+      const done = evalCondition(task.until as (string | boolean)[], task.register ? { ...vars, [task.register]: result } : vars);
+      if (!done && attempts <= task.retries) {
+        await sleep(task.delay * 1000);
+        continue;
+      }
+      if (!done) Object.assign(result, { failed: true, msg: result['msg'] ?? `retries exhausted (${task.retries}) waiting for: ${task.until.join(' and ')}` });
+    }
+    const status = raw.status === 'skipped' ? 'skipped' : result['failed'] === true ? 'failed' : result['changed'] === true ? 'changed' : 'ok';
+    const outcome = applyIgnore(eff, vars, { status, ignored: false, result });
+    if (task.loop === undefined) register(host, task, outcome.result);
+    return outcome;
+  }
+}
+
+function applyIgnore(eff: Effective, vars: Record<string, unknown>, o: Outcome): Outcome {
+  if (o.status !== 'failed' || eff.ignoreErrors === undefined) return o;
+  const ignore = typeof eff.ignoreErrors === 'string' && eff.ignoreErrors.includes('{{') ? evalCondition(eff.ignoreErrors, vars) : toBool(eff.ignoreErrors);
+  return ignore ? { ...o, ignored: true } : o;
+}
+
+function register(host: HostState, task: Task, result: Record<string, unknown>): void {
+  if (task.register) host.facts[task.register] = result;
+}
+
+async function runModule(ctx: RunContext, host: HostState, task: Task, eff: Effective, vars: Record<string, unknown>): Promise<Outcome> {
+  const def = ctx.modules.get(task.module);
+  if (!def) throw new UserError(`unknown module '${task.module}'`, task.pos);
+  const check = eff.checkMode === undefined ? ctx.options.check : toBool(renderValue(ctx, task, eff.checkMode, vars));
+  if (def.kind === 'local') return runLocalModule(ctx, host, task, vars, { check });
+  const args = renderArgs(ctx, task, vars);
+  const problem = ctx.modules.check(task.module, args);
+  if (problem) return failure(`${task.module}: ${problem} (${task.pos.file}:${task.pos.line}:${task.pos.col})`);
+  if (check && def.supportsCheckMode && !def.supportsCheckMode(args)) {
+    return skipped('running in check mode');
+  }
+  const target = await targetConnection(ctx, host, eff, vars, task);
+  const become = becomeFor(ctx, task, eff, vars);
+  const env = environmentFor(ctx, task, eff, vars);
+  const mctx: ModuleContext = {
+    check,
+    diff: ctx.options.diff,
+    exec: (script, o) => target.exec(script, { stdin: o?.stdin, become, env }),
+    readLocalFile: (p) => readFile(lookupLocal(task, 'files', p)),
+    renderTemplate: async (p) => String(ctx.templates.renderFile(await existingLocal(task, 'templates', p), vars)),
+  };
+  const result: ModuleResult = await ctx.forks.add(() => (def as RemoteModule).run(args, mctx), { throwOnTimeout: true });
+  const status = result.failed ? 'failed' : result.changed ? 'changed' : 'ok';
+  return { status, ignored: false, result: { ...result } };
+}
+
+export function renderValue(ctx: RunContext, task: Task, v: unknown, vars: Record<string, unknown>): unknown {
+  return ctx.templates.renderDeep(v, vars, task.pos);
+}
+
+function renderArgs(ctx: RunContext, task: Task, vars: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(task.args)) {
+    const r = ctx.templates.renderDeep(v, vars, task.keyPos.get(task.module) ?? task.pos);
+    if (r !== ctx.omit) out[k] = r;
+  }
+  return out;
+}
+
+async function targetConnection(ctx: RunContext, host: HostState, eff: Effective, vars: Record<string, unknown>, task: Task): Promise<Connection> {
+  const delegate = eff.delegateTo === undefined ? undefined : String(renderValue(ctx, task, eff.delegateTo, vars));
+  if (delegate === undefined || delegate === host.name) return ctx.connections.get({ ...vars, name: host.name });
+  if (ctx.inventory.hosts.has(delegate)) return ctx.connections.get({ ...hostVars(ctx, delegate), name: delegate });
+  if (delegate === 'localhost' || delegate === '127.0.0.1') return ctx.connections.get({ name: 'localhost', ansible_connection: 'local' });
+  return ctx.connections.get({ name: delegate });
+}
+
+function becomeFor(ctx: RunContext, task: Task, eff: Effective, vars: Record<string, unknown>): BecomeOptions | undefined {
+  const on = eff.become !== undefined ? eff.become : vars['ansible_become'];
+  if (on === undefined || !toBool(renderValue(ctx, task, on, vars))) return undefined;
+  const user = String(renderValue(ctx, task, eff.becomeUser ?? vars['ansible_become_user'] ?? 'root', vars));
+  const password = eff.becomePassword ?? vars['ansible_become_password'] ?? vars['ansible_become_pass'];
+  return password === undefined ? { user } : { user, password: String(renderValue(ctx, task, password, vars)) };
+}
+
+function environmentFor(ctx: RunContext, task: Task, eff: Effective, vars: Record<string, unknown>): Record<string, string> | undefined {
+  if (eff.environment.length === 0) return undefined;
+  const env: Record<string, string> = {};
+  for (const layer of eff.environment) {
+    const rendered = renderValue(ctx, task, layer, vars);
+    if (typeof rendered !== 'object' || rendered === null) throw new UserError('environment must be a mapping of names to values', task.keyPos.get('environment') ?? task.pos);
+    for (const [k, v] of Object.entries(rendered)) env[k] = String(v);
+  }
+  return env;
+}
+
+/** Controller-side files: `files/` or `templates/` beside the playbook first, then the playbook dir, as Ansible looks. */
+function candidates(task: Task, sub: string, p: string): string[] {
+  if (isAbsolute(p)) return [p];
+  return [join(task.baseDir, sub, p), join(task.baseDir, p), join(dirname(task.pos.file), p)];
+}
+
+async function existingLocal(task: Task, sub: string, p: string): Promise<string> {
+  for (const c of candidates(task, sub, p)) {
+    try {
+      await access(c);
+      return c;
+    } catch {
+      /* try the next place */
+    }
+  }
+  throw new UserError(`could not find '${p}' (looked in ${candidates(task, sub, p).join(', ')})`, task.pos);
+}
+
+function lookupLocal(task: Task, sub: string, p: string): Promise<string> {
+  return existingLocal(task, sub, p);
+}
+
+/** Emits the host line for a task (or loop item). Counting happens in the play runner. */
+function emit(ctx: RunContext, host: HostState, task: Task, eff: Effective, o: Outcome, item?: string): void {
+  if (o.silent) return;
+  const noLog = eff.noLog !== undefined && toBool(eff.noLog);
+  const shown = noLog ? { censored: NO_LOG_RESULT, changed: o.result['changed'] === true } : o.result;
+  const delegate = typeof eff.delegateTo === 'string' && !eff.delegateTo.includes('{{') ? eff.delegateTo : undefined;
+  ctx.reporter.event({
+    type: 'host_result',
+    task: taskLabel(task),
+    host: host.name,
+    status: o.status,
+    ignored: o.ignored,
+    ...(item !== undefined ? { item: noLog ? '(censored due to no_log)' : item } : {}),
+    ...(typeof shown['msg'] === 'string' ? { msg: shown['msg'] } : {}),
+    result: shown,
+    ...(!noLog && o.result['diff'] ? { diff: o.result['diff'] as { before: string; after: string } } : {}),
+    ...(delegate && delegate !== host.name ? { delegatedTo: delegate } : {}),
+  });
+}
+
+function report(ctx: RunContext, host: HostState, task: Task, eff: Effective, o: Outcome): Outcome {
+  emit(ctx, host, task, eff, o);
+  return o;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

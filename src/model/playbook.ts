@@ -1,0 +1,76 @@
+import type { SourcePos } from './source.js';
+
+/** Keywords that blocks, tasks and plays share and that children inherit. */
+export interface Inheritable {
+  when: unknown[];
+  tags: string[];
+  become?: unknown;
+  becomeUser?: unknown;
+  becomePassword?: unknown;
+  environment: Record<string, unknown>[];
+  vars: Record<string, unknown>;
+  ignoreErrors?: unknown;
+  delegateTo?: unknown;
+  runOnce?: unknown;
+  checkMode?: unknown;
+  noLog?: unknown;
+  anyErrorsFatal?: unknown;
+}
+
+export interface Task extends Inheritable {
+  kind: 'task';
+  /** Unique, increasing in document order: the linear strategy keeps hosts in step by it. */
+  ordinal: number;
+  name?: string;
+  module: string;
+  args: Record<string, unknown>;
+  loop?: unknown;
+  loopControl: { loopVar: string; indexVar?: string; label?: unknown; pause?: number };
+  register?: string;
+  notify: string[];
+  listen: string[];
+  changedWhen?: unknown[];
+  failedWhen?: unknown[];
+  until?: unknown[];
+  retries: number;
+  delay: number;
+  pos: SourcePos;
+  /** Where each key of the task was written (for errors in rendered arguments). */
+  keyPos: Map<string, SourcePos>;
+  /** Playbook directory (or role directory) used to resolve `src:` files and templates. */
+  baseDir: string;
+}
+
+export interface Block extends Inheritable {
+  kind: 'block';
+  ordinal: number;
+  name?: string;
+  block: Item[];
+  rescue: Item[];
+  always: Item[];
+  pos: SourcePos;
+}
+
+export type Item = Task | Block;
+
+export interface Play extends Inheritable {
+  name: string;
+  hosts: string;
+  varsFiles: { path: unknown; pos: SourcePos }[];
+  gatherFacts: boolean;
+  preTasks: Item[];
+  tasks: Item[];
+  postTasks: Item[];
+  handlers: Task[];
+  strategy: 'linear' | 'free';
+  serial: (number | string)[];
+  maxFailPercentage?: number;
+  forceHandlers: boolean;
+  pos: SourcePos;
+  dir: string;
+}
+
+export interface Playbook {
+  file: string;
+  plays: Play[];
+}

@@ -1,0 +1,83 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { ModuleCatalog, ModuleInfo } from './catalog.js';
+import { LOCAL_MODULES, type LocalModuleSpec } from './local-specs.js';
+import type { RemoteModule } from './types.js';
+import { command } from './command.js';
+import { shell } from './shell.js';
+import { waitFor } from './wait_for.js';
+import { copy } from './copy.js';
+import { template } from './template.js';
+import { file } from './file.js';
+import { stat } from './stat.js';
+import { lineinfile } from './lineinfile.js';
+import { blockinfile } from './blockinfile.js';
+import { replace } from './replace.js';
+
+export type ModuleDef = RemoteModule | LocalModuleSpec;
+
+export const REMOTE_MODULES: RemoteModule[] = [command, shell, waitFor, copy, template, file, stat, lineinfile, blockinfile, replace];
+
+/** The modules of one run, with their argument validators compiled once. */
+export class ModuleRegistry implements ModuleCatalog {
+  private readonly defs = new Map<string, ModuleDef>();
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: false });
+
+  constructor(defs: ModuleDef[] = [...REMOTE_MODULES, ...LOCAL_MODULES]) {
+    for (const d of defs) this.defs.set(d.name, d);
+  }
+
+  get(name: string): ModuleDef | undefined {
+    return this.defs.get(name);
+  }
+
+  lookup(name: string): ModuleInfo | undefined {
+    const d = this.defs.get(name);
+    if (!d) return undefined;
+    const props = (d.schema['properties'] ?? {}) as Record<string, unknown>;
+    return { name: d.name, freeForm: d.freeForm, params: new Set(Object.keys(props)) };
+  }
+
+  names(): string[] {
+    return [...this.defs.keys()];
+  }
+
+  all(): ModuleDef[] {
+    return [...this.defs.values()];
+  }
+
+  /**
+   * Checks and coerces rendered arguments in place ("yes" → true, "8080" → 8080 where the
+   * schema says so). Returns a message listing every problem, or undefined when valid.
+   */
+  check(name: string, args: Record<string, unknown>): string | undefined {
+    const def = this.defs.get(name);
+    if (!def) return `unknown module '${name}'`;
+    let validate = this.validators.get(name);
+    if (!validate) {
+      validate = this.ajv.compile(def.schema);
+      this.validators.set(name, validate);
+    }
+    coerceBooleans(def.schema, args);
+    if (validate(args)) return undefined;
+    return (validate.errors ?? [])
+      .map((e) => {
+        const where = e.instancePath ? `'${e.instancePath.slice(1).replace(/\//g, '.')}' ` : '';
+        if (e.keyword === 'additionalProperties') return `unsupported parameter '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+        if (e.keyword === 'required') return `missing required parameter '${(e.params as { missingProperty: string }).missingProperty}'`;
+        if (e.keyword === 'enum') return `${where}must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).join(', ')}`;
+        return `${where}${e.message ?? 'is invalid'}`;
+      })
+      .join('; ');
+  }
+}
+
+// Ansible's booleans accept yes/no/on/off/1/0 in any case; ajv's coercion knows only true/false.
+const BOOL_WORDS: Record<string, boolean> = { yes: true, on: true, '1': true, y: true, true: true, no: false, off: false, '0': false, n: false, false: false };
+function coerceBooleans(schema: Record<string, unknown>, args: Record<string, unknown>): void {
+  const props = (schema['properties'] ?? {}) as Record<string, { type?: unknown }>;
+  for (const [k, p] of Object.entries(props)) {
+    const v = args[k];
+    if (p && p.type === 'boolean' && typeof v === 'string' && v.toLowerCase() in BOOL_WORDS) args[k] = BOOL_WORDS[v.toLowerCase()];
+  }
+}
