@@ -7,9 +7,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { labDown, labUp, type Lab, type LabNode } from '../../src/lab/lab.js';
 
-/** The lab needs root; use with describe.skipIf(!canRunLab). */
-export const canRunLab = process.getuid?.() === 0;
-
 /** Starts `count` nodes on 127.0.<subnet>.1.. before the file's tests, removes them after. */
 export function useLab(count: number, subnet: number): { readonly lab: Lab; node(name: string): LabNode } {
   let lab: Lab | undefined;

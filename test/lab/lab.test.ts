@@ -6,7 +6,7 @@ import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assertRoot, labDown, labLoad, labResetNode, labStartNode, labStopNode, labUp, type Lab } from '../../src/lab/lab.js';
 import { isAlive } from '../../src/lab/procs.js';
-import { canRunLab, inNode, labSsh, useLab } from '../helpers/lab.js';
+import { inNode, labSsh, useLab } from '../helpers/lab.js';
 
 const SUBNET = 2; // no other test file uses 127.0.2.x
 
@@ -21,7 +21,7 @@ describe('assertRoot', () => {
   });
 });
 
-describe.skipIf(!canRunLab)('lab of 3 sshd nodes', () => {
+describe('lab of 3 sshd nodes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oasis-lab-test-'));
   let lab: Lab;
   const node = (i: number) => lab.nodes[i - 1]!;
@@ -155,7 +155,7 @@ describe.skipIf(!canRunLab)('lab of 3 sshd nodes', () => {
   });
 });
 
-describe.skipIf(!canRunLab)('useLab helper and labUp over a running lab', () => {
+describe('useLab helper and labUp over a running lab', () => {
   const h = useLab(2, SUBNET);
 
   it('brings the nodes up for the tests', async () => {
