@@ -3,8 +3,20 @@
  * Words that are not `key=value` form the free-form text (command/shell's command line).
  */
 export function splitArgs(text: string): string[] {
-  const words: string[] = [];
+  return splitArgSpans(text).map((w) => w.text);
+}
+
+interface Span {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** Words with their offsets, so free-form text can be kept exactly as written. */
+function splitArgSpans(text: string): Span[] {
+  const words: Span[] = [];
   let cur = '';
+  let start = 0;
   let quote: string | null = null;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
@@ -17,20 +29,22 @@ export function splitArgs(text: string): string[] {
       cur += c;
       if (c === quote) quote = null;
     } else if (c === '"' || c === "'") {
+      if (!inWord) start = i;
       quote = c;
       cur += c;
       inWord = true;
     } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
+      if (inWord) words.push({ text: cur, start, end: i });
       cur = '';
       inWord = false;
     } else {
+      if (!inWord) start = i;
       cur += c;
       inWord = true;
     }
   }
   if (quote) throw new Error(`unterminated ${quote} quote in "${text}"`);
-  if (inWord) words.push(cur);
+  if (inWord) words.push({ text: cur, start, end: text.length });
   return words;
 }
 
@@ -48,13 +62,18 @@ function unquote(v: string): string {
  */
 export function parseKeyValueArgs(text: string, freeForm?: { param: string; knownParams: Set<string> }): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  const free: string[] = [];
-  for (const word of splitArgs(text)) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
-    if (m && (!freeForm || freeForm.knownParams.has(m[1]!))) args[m[1]!] = unquote(m[2]!);
-    else if (freeForm) free.push(word);
-    else throw new Error(`'${word}' is not a key=value argument`);
+  // The free-form text keeps its own spacing and newlines (a multi-line `shell: |` script).
+  let free = '';
+  let from = 0;
+  for (const word of splitArgSpans(text)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word.text);
+    if (m && (!freeForm || freeForm.knownParams.has(m[1]!))) {
+      args[m[1]!] = unquote(m[2]!);
+      free += text.slice(from, word.start);
+      from = word.end;
+    } else if (!freeForm) throw new Error(`'${word.text}' is not a key=value argument`);
   }
-  if (freeForm && free.length) args[freeForm.param] = free.join(' ');
+  free = (free + text.slice(from)).trim();
+  if (freeForm && free) args[freeForm.param] = free;
   return args;
 }

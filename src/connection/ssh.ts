@@ -1,0 +1,207 @@
+// SSH connection: one SSH session per host for the whole run and ONE persistent remote `sh`
+// (a single exec channel, no pty), so an exec costs one round trip. Each script is framed:
+// run in its own `sh -c`, then the shell prints an unguessable sentinel with the exit status
+// on stdout and the sentinel on stderr; the exec is done when both have arrived.
+import type { Client, ClientChannel } from 'ssh2';
+import { raw, sh, type Shell } from '../shell/sh.js';
+import { becomeWrap, type SudoSession } from './become.js';
+import { EndReader, runCommand, token } from './frame.js';
+import { connectClient } from './ssh-connect.js';
+import { UnreachableError, type Connection, type ExecOptions, type ExecResult, type SshTarget } from './types.js';
+
+interface Running {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  fail(e: Error): void;
+}
+
+/**
+ * Kills the persistent shell's process group (sshd made it a session of its own): TERM first,
+ * which sudo relays to a become wrapper, which as root passes it on (see become.ts); then KILL.
+ */
+const KILL_GROUP = `g=$(ps -o pgid= -p "$1" | tr -d ' ')
+[ -n "$g" ] || exit 0
+kill -TERM "-$g" 2>/dev/null; sleep 1; kill -KILL "-$g" 2>/dev/null; exit 0`;
+
+export async function connectSsh(target: SshTarget): Promise<SshConnection> {
+  const client = await connectClient(target);
+  const conn = new SshConnection(client, target);
+  try {
+    await conn.start();
+  } catch (e) {
+    await conn.close();
+    throw e instanceof UnreachableError ? e : new UnreachableError(`${target.name}: cannot start a remote shell: ${(e as Error).message}`, 'other');
+  }
+  return conn;
+}
+
+export class SshConnection implements Connection {
+  readonly host: string;
+  /** Channels opened: 1 (the shell); side channels only to stop a timed-out script or a sudo given a wrong password. */
+  channelsOpened = 0;
+  execCount = 0;
+  /** pid of the persistent remote shell (for cleaning up after a timeout). */
+  shellPid = 0;
+  private readonly sentinel = token('OASIS_END_');
+  private readonly where: string;
+  private shell?: ClientChannel;
+  private queue: Promise<unknown> = Promise.resolve();
+  private current?: Running;
+  private dead?: UnreachableError;
+  private teardown?: Promise<void>;
+  private closed = false;
+
+  constructor(
+    private readonly client: Client,
+    readonly target: SshTarget,
+  ) {
+    this.host = target.name;
+    this.where = `${target.name} (${target.host}:${target.port})`;
+    client.on('close', () => {
+      this.closed = true;
+      this.shutdown(new UnreachableError(`${this.where}: SSH connection closed`, 'closed'));
+    });
+  }
+
+  async start(): Promise<void> {
+    this.shell = await new Promise<ClientChannel>((resolve, reject) => {
+      this.channelsOpened++;
+      this.client.exec('sh', (err, ch) => (err ? reject(err) : resolve(ch)));
+    });
+    this.shell.on('data', (d: Buffer) => this.current?.stdout(d));
+    this.shell.stderr.on('data', (d: Buffer) => this.current?.stderr(d));
+    // 'exit' comes as soon as the shell dies; 'close' only once everything it started let go of the channel.
+    const gone = () => this.shutdown(new UnreachableError(`${this.where}: remote shell exited; connection closed`, 'closed'));
+    this.shell.on('exit', gone);
+    this.shell.on('close', gone);
+    const r = await this.exec(raw('printf %s "$PPID"'));
+    // A chatty login shell (.bashrc output) lands before the first frame: take the number at the end.
+    this.shellPid = Number(/(\d+)$/.exec(r.stdout)?.[1] ?? 0);
+  }
+
+  exec(script: Shell, options: ExecOptions = {}): Promise<ExecResult> {
+    const p = this.queue.then(() => this.run(script, options));
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private frame(script: Shell, o: ExecOptions): { frame: Buffer; sudo?: SudoSession } {
+    const io = { stdin: o.stdin, env: o.env };
+    const { command, sudo } = o.become ? becomeWrap(script, o.become, io) : { command: runCommand(script.text, o.stdin, o.env), sudo: undefined };
+    const s = this.sentinel;
+    // One brace group: sh reads all of it before running any of it, so the only thing left
+    // on the channel while the script runs is what we write for sudo.
+    const text = `{\n${command}\nprintf '%s %d\\n' ${s} "$?"; printf '%s\\n' ${s} >&2\n}\n`;
+    return { frame: Buffer.from(text, 'latin1'), ...(sudo && { sudo }) };
+  }
+
+  private run(script: Shell, o: ExecOptions): Promise<ExecResult> {
+    if (this.dead) return Promise.reject(this.dead);
+    if (o.signal?.aborted) return Promise.reject(new Error(`${this.where}: aborted before the script started`));
+    let framed: ReturnType<SshConnection['frame']>;
+    try {
+      framed = this.frame(script, o);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const { frame, sudo } = framed;
+    this.execCount++;
+    return new Promise<ExecResult>((resolve, reject) => {
+      const out = new EndReader(this.sentinel);
+      const err = new EndReader(this.sentinel);
+      let stopSudo = false;
+      const timer = o.timeoutMs
+        ? setTimeout(() => this.abandon(new Error(`${this.where}: script did not finish within ${o.timeoutMs} ms; it was killed and the connection closed`)), o.timeoutMs)
+        : undefined;
+      const onAbort = () => this.abandon(new Error(`${this.where}: script aborted; it was killed and the connection closed`));
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+        this.current = undefined;
+      };
+      const finish = () => {
+        if (!out.done || !err.done) return;
+        done();
+        const r = { code: Number(out.trailer?.trim()), stdout: out.body!.toString('utf8'), stderr: err.body!.toString('utf8') };
+        resolve(sudo ? sudo.finish(r) : r);
+      };
+      this.current = {
+        stdout: (c) => out.push(c) && finish(),
+        stderr: (c) => {
+          if (sudo) {
+            // The password goes to sudo only at its first prompt; a prompt we cannot answer
+            // (wrong or no password) gets sudo stopped rather than answered with anything.
+            const seen = sudo.scan(c);
+            const answer = seen.prompts > 0 ? sudo.answer() : undefined;
+            if (answer !== undefined) this.shell?.write(answer);
+            else if (seen.prompts > 0) stopSudo = true;
+            if (stopSudo && sudo.pid) {
+              stopSudo = false;
+              this.signalRemote(sudo.pid);
+            }
+          }
+          if (err.push(c)) finish();
+        },
+        fail: (e) => {
+          done();
+          reject(e);
+        },
+      };
+      this.shell!.write(frame);
+    });
+  }
+
+  /** A script that overran or was aborted: the shell is busy with unknown state, so fail it and drop the connection. */
+  private abandon(e: Error): void {
+    this.current?.fail(e);
+    this.shutdown(new UnreachableError(`${this.where}: connection closed after a script timed out or was aborted`, 'closed'), true);
+  }
+
+  private shutdown(reason: UnreachableError, killRemote = false): void {
+    if (this.dead) return;
+    this.dead = reason;
+    this.current?.fail(reason);
+    this.teardown = (async () => {
+      if (killRemote && this.shellPid > 0) await this.killRemoteGroup().catch(() => undefined);
+      if (this.closed) return;
+      await new Promise<void>((resolve) => {
+        this.client.once('close', resolve);
+        setTimeout(resolve, 2000).unref();
+        this.client.end();
+      });
+    })();
+  }
+
+  /** Best effort, at most ~3 s: a fresh channel that kills what the busy shell is running. */
+  private killRemoteGroup(): Promise<void> {
+    return this.runSide(sh`sh -c ${KILL_GROUP} sh ${this.shellPid}`.text, 3000);
+  }
+
+  /** Stops a sudo waiting for a password we will not give (it is ours: same real uid). */
+  private signalRemote(pid: number): void {
+    void this.runSide(sh`kill -TERM ${pid}`.text, 3000);
+  }
+
+  /** Runs a command on a channel of its own, beside the busy shell; never rejects. */
+  private runSide(command: string, capMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const cap = setTimeout(resolve, capMs);
+      this.channelsOpened++;
+      this.client.exec(command, (err, ch) => {
+        if (err) return resolve();
+        ch.on('close', () => {
+          clearTimeout(cap);
+          resolve();
+        });
+        ch.resume();
+        ch.stderr.resume();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.shutdown(new UnreachableError(`${this.where}: connection was closed`, 'closed'));
+    await this.teardown;
+  }
+}
