@@ -19,8 +19,18 @@ function splitArgSpans(text: string): Span[] {
   let start = 0;
   let quote: string | null = null;
   let inWord = false;
+  // Like Ansible's split_args, spaces inside `{{ ... }}` do not end a word.
+  let braces = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
+    if (!quote && c === '{' && text[i + 1] === '{') braces++;
+    if (!quote && c === '}' && text[i + 1] === '}' && braces > 0) braces--;
+    if (braces > 0 && !quote) {
+      if (!inWord) start = i;
+      cur += c;
+      inWord = true;
+      continue;
+    }
     if (quote) {
       if (c === '\\' && quote === '"' && i + 1 < text.length) {
         cur += c + text[++i];

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Block, Inheritable, Item, Play, Playbook, Task } from '../model/playbook.js';
 import { UserError, type SourcePos } from '../model/source.js';
-import { canonicalModuleName, type ModuleCatalog } from '../modules/catalog.js';
+import { canonicalModuleName, type ModuleCatalog, type ModuleInfo } from '../modules/catalog.js';
 import { parseKeyValueArgs } from './kv.js';
 import { didYouMean } from './suggest.js';
 import { loadYamlFile, posOf, type YamlFile } from './yaml.js';
@@ -141,6 +141,12 @@ function parseTask(raw: Record<string, unknown>, src: YamlFile, state: LoadState
   const module = canonicalModuleName(moduleKey);
   const info = state.catalog.lookup(module)!;
   const args = parseModuleArgs(raw[moduleKey], raw['args'], info, at(moduleKey));
+  if (info.closedParams) {
+    const argsPos = (k: string) => posOf(src, raw[moduleKey], k) ?? at(moduleKey);
+    for (const k of Object.keys(args)) {
+      if (!info.params.has(k)) throw new UserError(`${module}: unsupported parameter '${k}'${didYouMean(k, info.params)}`, argsPos(k));
+    }
+  }
   const withKeys = Object.keys(raw).filter((k) => k.startsWith('with_'));
   for (const k of withKeys) {
     if (k !== 'with_items' && k !== 'with_list') throw new UserError(`'${k}' is not supported; use loop:`, at(k));
@@ -179,7 +185,7 @@ function parseTask(raw: Record<string, unknown>, src: YamlFile, state: LoadState
   return task;
 }
 
-function parseModuleArgs(value: unknown, extra: unknown, info: { name: string; freeForm?: string; params: Set<string> }, pos: SourcePos): Record<string, unknown> {
+function parseModuleArgs(value: unknown, extra: unknown, info: ModuleInfo, pos: SourcePos): Record<string, unknown> {
   let args: Record<string, unknown>;
   if (value === null || value === undefined) args = {};
   else if (typeof value === 'string') {

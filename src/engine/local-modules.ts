@@ -26,9 +26,9 @@ export async function runLocalModule(ctx: RunContext, host: HostState, task: Tas
         } catch {
           value = 'VARIABLE IS NOT DEFINED!';
         }
-        return ok({ [name]: value });
+        return ok({ [name]: value, _ansible_verbose_always: true });
       }
-      return ok({ msg: args['msg'] === undefined ? 'Hello world!' : render(args['msg']) });
+      return ok({ msg: args['msg'] === undefined ? 'Hello world!' : render(args['msg']), _ansible_verbose_always: true });
     }
     case 'set_fact': {
       const facts: Record<string, unknown> = {};

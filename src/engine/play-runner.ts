@@ -74,7 +74,7 @@ async function gather(run: BatchRun, host: HostState): Promise<boolean> {
   announce(run, 0, 'Gathering Facts', false);
   try {
     const conn = await run.ctx.connections.get({ ...hostVars(run.ctx, host.name), name: host.name });
-    const facts = await run.ctx.forks.add(() => gatherFacts(conn), { throwOnTimeout: true });
+    const facts = await run.ctx.forks.add(() => gatherFacts(conn));
     Object.assign(host.facts, facts);
     host.counters.ok++;
     run.ctx.reporter.event({ type: 'host_result', task: 'Gathering Facts', host: host.name, status: 'ok', ignored: false, result: { changed: false } });

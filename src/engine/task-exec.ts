@@ -159,10 +159,10 @@ async function runModule(ctx: RunContext, host: HostState, task: Task, eff: Effe
     check,
     diff: ctx.options.diff,
     exec: (script, o) => target.exec(script, { stdin: o?.stdin, become, env }),
-    readLocalFile: (p) => readFile(lookupLocal(task, 'files', p)),
+    readLocalFile: async (p) => readFile(await existingLocal(task, 'files', p)),
     renderTemplate: async (p) => String(ctx.templates.renderFile(await existingLocal(task, 'templates', p), vars)),
   };
-  const result: ModuleResult = await ctx.forks.add(() => (def as RemoteModule).run(args, mctx), { throwOnTimeout: true });
+  const result: ModuleResult = await ctx.forks.add(() => (def as RemoteModule).run(args, mctx));
   const status = result.failed ? 'failed' : result.changed ? 'changed' : 'ok';
   return { status, ignored: false, result: { ...result } };
 }
@@ -223,10 +223,6 @@ async function existingLocal(task: Task, sub: string, p: string): Promise<string
     }
   }
   throw new UserError(`could not find '${p}' (looked in ${candidates(task, sub, p).join(', ')})`, task.pos);
-}
-
-function lookupLocal(task: Task, sub: string, p: string): Promise<string> {
-  return existingLocal(task, sub, p);
 }
 
 /** Emits the host line for a task (or loop item). Counting happens in the play runner. */

@@ -4,6 +4,8 @@ export interface ModuleInfo {
   /** Parameter that takes free-form text (`command: ls -l` → cmd). */
   freeForm?: string;
   params: Set<string>;
+  /** False when any parameter name is accepted (set_fact). */
+  closedParams: boolean;
 }
 
 export interface ModuleCatalog {

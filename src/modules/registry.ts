@@ -35,7 +35,7 @@ export class ModuleRegistry implements ModuleCatalog {
     const d = this.defs.get(name);
     if (!d) return undefined;
     const props = (d.schema['properties'] ?? {}) as Record<string, unknown>;
-    return { name: d.name, freeForm: d.freeForm, params: new Set(Object.keys(props)) };
+    return { name: d.name, freeForm: d.freeForm, params: new Set(Object.keys(props)), closedParams: d.schema['additionalProperties'] === false };
   }
 
   names(): string[] {

@@ -51,13 +51,19 @@ function stripInternal(value: unknown): unknown {
 
 /** CallbackBase._dump_results: what follows `=> ` on a host line. */
 export function dumpResult(result: Record<string, unknown>, verbosity: number): string {
+  const always = result['_ansible_verbose_always'] === true;
   const shown = stripInternal(result) as Record<string, unknown>;
+  // debug: Ansible's _clean_results drops the bookkeeping keys and shows the rest indented.
+  if (always) {
+    if (shown.changed === false) delete shown.changed;
+    if (shown.failed === false) delete shown.failed;
+  }
   if (verbosity < 3) {
     delete shown.invocation;
     delete shown.diff; // printed separately with --diff
   }
   delete shown.exception;
-  return pyJson(shown, verbosity > 2 ? 4 : undefined);
+  return pyJson(shown, verbosity > 2 || always ? 4 : undefined);
 }
 
 /** `node1` or `node1 -> localhost` when delegated. */
@@ -74,7 +80,7 @@ function shownResult(e: HostResultEvent): Record<string, unknown> {
 export function formatHostResult(e: HostResultEvent, verbosity: number, color: boolean): string[] {
   const label = hostLabel(e);
   const json = (): string => dumpResult(shownResult(e), verbosity);
-  const verbose = verbosity > 0;
+  const verbose = verbosity > 0 || e.result['_ansible_verbose_always'] === true;
   const item = e.item;
   switch (e.status) {
     case 'failed': {
