@@ -66,7 +66,7 @@ async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scop
     if (outcome.status === 'unreachable') return report(ctx, host, task, eff, outcome);
     const result = { ...outcome.result, item, ansible_loop_var: loopVar };
     results.push(result);
-    emit(ctx, host, task, eff, outcome, labelFor(ctx, task, itemVars, item));
+    emit(ctx, host, task, eff, { ...outcome, result, ignored: false }, labelFor(ctx, task, itemVars, item));
     if (task.loopControl.pause) await sleep(task.loopControl.pause * 1000);
   }
   const anyFailed = results.some((r) => r['failed'] === true);
@@ -79,7 +79,7 @@ async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scop
   const outcome = applyIgnore(eff, vars, { status, ignored: false, result });
   register(host, task, outcome.result);
   // Per-item lines were shown; the task line follows only where Ansible prints one.
-  if (status === 'failed' || status === 'skipped') emit(ctx, host, task, eff, outcome);
+  if (status === 'failed' || status === 'skipped') emit(ctx, host, task, eff, outcome, undefined, true);
   return outcome;
 }
 
@@ -226,7 +226,7 @@ async function existingLocal(task: Task, sub: string, p: string): Promise<string
 }
 
 /** Emits the host line for a task (or loop item). Counting happens in the play runner. */
-function emit(ctx: RunContext, host: HostState, task: Task, eff: Effective, o: Outcome, item?: string): void {
+function emit(ctx: RunContext, host: HostState, task: Task, eff: Effective, o: Outcome, item?: string, loopSummary = false): void {
   if (o.silent) return;
   const noLog = eff.noLog !== undefined && toBool(eff.noLog);
   const shown = noLog ? { censored: NO_LOG_RESULT, changed: o.result['changed'] === true } : o.result;
@@ -242,6 +242,8 @@ function emit(ctx: RunContext, host: HostState, task: Task, eff: Effective, o: O
     result: shown,
     ...(!noLog && o.result['diff'] ? { diff: o.result['diff'] as { before: string; after: string } } : {}),
     ...(delegate && delegate !== host.name ? { delegatedTo: delegate } : {}),
+    ...(loopSummary ? { loopSummary } : {}),
+    module: task.module,
   });
 }
 

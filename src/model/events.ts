@@ -30,6 +30,10 @@ export type RunEvent =
       result: Record<string, unknown>;
       diff?: { before: string; after: string; path?: string };
       delegatedTo?: string;
+      /** The end of a loop whose items were shown: Ansible prints only `...ignoring` or `skipping:` for it. */
+      loopSummary?: boolean;
+      /** The module that produced the result (debug output is shown pared down, as Ansible does). */
+      module?: string;
     }
   | { type: 'warning'; message: string }
   | { type: 'play_end'; name: string }

@@ -50,13 +50,17 @@ function stripInternal(value: unknown): unknown {
 }
 
 /** CallbackBase._dump_results: what follows `=> ` on a host line. */
-export function dumpResult(result: Record<string, unknown>, verbosity: number): string {
+const DEBUG_ALLOWED = new Set(['msg', 'exception', 'warnings', 'deprecations']);
+const DEBUG_HIDDEN = ['changed', 'failed', 'item', 'ansible_loop_var', 'skipped', 'skip_reason'];
+
+export function dumpResult(result: Record<string, unknown>, verbosity: number, module?: string): string {
   const always = result['_ansible_verbose_always'] === true;
   const shown = stripInternal(result) as Record<string, unknown>;
-  // debug: Ansible's _clean_results drops the bookkeeping keys and shows the rest indented.
-  if (always) {
-    if (shown.changed === false) delete shown.changed;
-    if (shown.failed === false) delete shown.failed;
+  // debug: Ansible's _clean_results shows only what debug was asked to show.
+  if (module === 'debug') {
+    for (const k of Object.keys(shown)) {
+      if ('msg' in shown ? !DEBUG_ALLOWED.has(k) : DEBUG_HIDDEN.includes(k)) delete shown[k];
+    }
   }
   if (verbosity < 3) {
     delete shown.invocation;
@@ -79,9 +83,10 @@ function shownResult(e: HostResultEvent): Record<string, unknown> {
 /** Lines for one host result (no trailing newline), colored when `color`. */
 export function formatHostResult(e: HostResultEvent, verbosity: number, color: boolean): string[] {
   const label = hostLabel(e);
-  const json = (): string => dumpResult(shownResult(e), verbosity);
+  const json = (): string => dumpResult(shownResult(e), verbosity, e.module);
   const verbose = verbosity > 0 || e.result['_ansible_verbose_always'] === true;
   const item = e.item;
+  if (e.loopSummary && e.status === 'failed') return e.ignored ? [stringc('...ignoring', COLOR.skip, color)] : [];
   switch (e.status) {
     case 'failed': {
       const line =
