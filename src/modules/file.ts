@@ -1,0 +1,97 @@
+import { lines, sh } from '../shell/sh.js';
+import type { ModuleContext, ModuleResult, RemoteModule } from './types.js';
+import { ATTR_SCHEMA, checkModeArg, statResult } from './lib/attrs.js';
+import { HANDLERS, isOutcome, type Env, type FileArgs, type State } from './lib/file-states.js';
+import { parseStamps, parseTimeArg, stampProbe } from './lib/file-times.js';
+import { STAT_FORMAT, inspect, parseStat, stateOf } from './lib/inspect.js';
+import { basename, dirname, joinPath, pathArg } from './lib/paths.js';
+import { diffLines, fail } from './lib/result.js';
+
+export type { FileArgs };
+
+async function runFile(args: FileArgs, ctx: ModuleContext): Promise<ModuleResult> {
+  const path = pathArg(args);
+  if (path === undefined || path === '') return fail('path is required');
+  const modeErr = checkModeArg(args.mode);
+  if (modeErr) return fail(modeErr, { path });
+  if (args.recurse && args.state !== undefined && args.state !== 'directory') return fail("recurse option requires state to be 'directory'", { path });
+  if (args.src !== undefined && args.state !== undefined && args.state !== 'link' && args.state !== 'hard') {
+    return fail("src option requires state to be 'link' or 'hard'", { path });
+  }
+  const timeDefault = args.state === 'touch' ? 'now' : 'preserve';
+  const mtime = parseTimeArg(args.modification_time, timeDefault, 'modification_time');
+  const atime = parseTimeArg(args.access_time, timeDefault, 'access_time');
+  if ('error' in mtime) return fail(mtime.error, { path });
+  if ('error' in atime) return fail(atime.error, { path });
+
+  const src = args.src;
+  const srcPath = src === undefined ? path : args.state === 'hard' || src.startsWith('/') ? src : joinPath(dirname(path), src);
+  const insp = await inspect(
+    ctx,
+    [
+      { path, tree: args.recurse === true, emptiness: args.state === 'link' },
+      { path: srcPath },
+      { path: dirname(path) },
+      { path: joinPath(path, basename(src ?? '.')) },
+    ],
+    stampProbe([mtime, atime]),
+  );
+  if ('error' in insp) return fail(`Could not inspect ${path}: ${insp.error}`, { path });
+
+  const prev = stateOf(insp.paths[0]!.lstat);
+  // Ansible's default: keep what is there ('hard' is just a file here), else a file.
+  const state: State = args.state ?? (prev === 'absent' ? (args.recurse ? 'directory' : 'file') : prev === 'hard' ? 'file' : prev);
+  if (args.recurse && state !== 'directory') return fail("recurse option requires state to be 'directory'", { path });
+  if (src !== undefined && state !== 'link' && state !== 'hard') return fail("src option requires state to be 'link' or 'hard'", { path });
+
+  const env: Env = { args, path, follow: args.follow ?? true, force: args.force ?? false, insp, mtime, atime, stamps: parseStamps(insp.stdout) };
+  const out = HANDLERS[state](env);
+  if (!isOutcome(out)) return out;
+
+  const diff = ctx.diff && out.changed ? { diff: { before: diffLines([`path: ${path}`, ...out.before]), after: diffLines([`path: ${path}`, ...out.after]), path } } : {};
+  if (!out.changed || ctx.check || !out.script.length) {
+    return { ...out.result, changed: out.changed, ...statResult(out.predicted), ...diff };
+  }
+  const statCmd = out.statNoFollow ? sh`stat -c ${STAT_FORMAT}` : sh`stat -L -c ${STAT_FORMAT}`;
+  const res = await ctx.exec(lines(...out.script, out.statPath !== undefined && sh`printf 'final=%s\\n' "$(${statCmd} -- ${out.statPath} 2>/dev/null)"`));
+  if (res.code !== 0) {
+    return fail(`Could not set ${path} to state ${state}: ${(res.stderr || res.stdout).trim() || `exit code ${res.code}`}`, { path });
+  }
+  const final = /^final=(.+)$/m.exec(res.stdout)?.[1];
+  return { ...out.result, changed: true, ...statResult(final ? parseStat(final) : out.predicted), ...diff };
+}
+
+/** ansible.builtin.file: files, directories, links and their attributes. */
+export const file: RemoteModule<FileArgs> = {
+  kind: 'remote',
+  name: 'file',
+  schema: {
+    type: 'object',
+    properties: {
+      path: { type: 'string', description: 'Path to manage (aliases: dest, name).' },
+      dest: { type: 'string', description: 'Alias of path.' },
+      name: { type: 'string', description: 'Alias of path.' },
+      state: {
+        type: 'string',
+        enum: ['file', 'directory', 'absent', 'link', 'hard', 'touch'],
+        description:
+          'file: must exist, set attributes; directory: create (like mkdir -p); absent: remove (recursively); link/hard: symbolic/hard link to src; touch: create or update times. Default: what is there now, else file.',
+      },
+      src: { type: 'string', description: 'Target of the link (state=link or hard). Relative symlink targets are relative to the link.' },
+      recurse: { type: 'boolean', description: 'With state=directory: apply mode/owner/group to everything inside too.' },
+      force: { type: 'boolean', description: 'Replace a file or empty directory with a link, or link to a src that does not exist (default false).' },
+      follow: { type: 'boolean', description: 'Act on the target when path is a symlink (default true).' },
+      modification_time: { type: 'string', description: "'preserve', 'now' or YYYYMMDDHHMM.SS (default: now for touch, else preserve)." },
+      access_time: { type: 'string', description: "'preserve', 'now' or YYYYMMDDHHMM.SS (default: now for touch, else preserve)." },
+      ...ATTR_SCHEMA,
+    },
+    anyOf: [{ required: ['path'] }, { required: ['dest'] }, { required: ['name'] }],
+    additionalProperties: false,
+  },
+  docs: {
+    summary: 'Manage files, directories, symlinks and hard links, and their mode, owner, group and times.',
+    example: "- file:\n    path: /srv/app\n    state: directory\n    owner: app\n    group: app\n    mode: '0755'",
+  },
+  supportsCheckMode: () => true,
+  run: runFile,
+};

@@ -1,0 +1,93 @@
+/**
+ * The shared flow of the in-place text editors (lineinfile, blockinfile, replace): read the file
+ * in one round trip, compute the new text in TypeScript, then write it atomically (or only fix
+ * mode/owner/group) in a second one. Check mode stops after the computation.
+ */
+import type { ModuleContext, ModuleResult } from '../types.js';
+import { applyAttrs, checkModeArg, planAttrs, planChanges, predictStat, statResult, type AttrArgs } from './attrs.js';
+import { inspect } from './inspect.js';
+import { applyMode, defaultMode, parseMode } from './mode.js';
+import { ancestors, dirname } from './paths.js';
+import { PyRegexError } from './pyregex.js';
+import { fail } from './result.js';
+import { decodeText, diffText, type TextCodec } from './text.js';
+import { writeFile } from './write-file.js';
+
+export interface EditOutcome {
+  /** The new text (in the codec's representation). */
+  text: string;
+  changed: boolean;
+  msg: string;
+  extra?: Record<string, unknown>;
+}
+
+export interface EditOptions extends AttrArgs {
+  path: string;
+  backup?: boolean;
+  /** The file is missing: a result to return as it is, or 'create' to edit an empty file. */
+  whenMissing: () => ModuleResult | 'create';
+  /** Computes the new text. May throw PyRegexError for a bad pattern (reported as a failure). */
+  edit: (codec: TextCodec, exists: boolean) => EditOutcome;
+}
+
+const ATTRS_MSG = 'ownership, perms or SE linux context changed';
+
+export async function editTextFile(ctx: ModuleContext, o: EditOptions): Promise<ModuleResult> {
+  const { path } = o;
+  const modeErr = checkModeArg(o.mode);
+  if (modeErr) return fail(modeErr, { path });
+  const insp = await inspect(ctx, [{ path, content: true }, { path: dirname(path) }]);
+  if ('error' in insp) return fail(`Could not read ${path}: ${insp.error}`, { path });
+  const [info, parent] = insp.paths;
+  const st = info!.stat;
+  if (st?.type === 'directory') return fail(`Path ${path} is a directory !`, { path, rc: 256 });
+  if (st && (!info!.readable || !info!.content)) return fail(`Could not read ${path}: permission denied or not a regular file`, { path });
+
+  let createDirs: string[] = [];
+  if (!st) {
+    const missing = o.whenMissing();
+    if (missing !== 'create') return missing;
+    if (parent!.stat?.type !== 'directory') createDirs = ancestors(dirname(path));
+  }
+  const original = info!.content ?? Buffer.alloc(0);
+  const codec = decodeText(original);
+  let out: EditOutcome;
+  try {
+    out = o.edit(codec, st !== undefined);
+  } catch (e) {
+    if (e instanceof PyRegexError) return fail(e.message, { path });
+    throw e;
+  }
+  const extra = { path, ...out.extra };
+
+  if (out.changed) {
+    const content = codec.encode(out.text);
+    const diff = ctx.diff ? { diff: { before: st ? diffText(original) : '', after: diffText(content), path } } : {};
+    const attrs = st ? planAttrs(o, st, insp.umask) : undefined;
+    const msg = attrs && planChanges(attrs) ? `${out.msg} and ${ATTRS_MSG}` : out.msg;
+    if (ctx.check) return { ...extra, changed: true, msg, ...diff };
+    const mode = o.mode === undefined ? undefined : applyMode(parseMode(o.mode), st?.mode ?? defaultMode(insp.umask, false), { isDir: false, umask: insp.umask });
+    const w = await writeFile(ctx, {
+      path,
+      content,
+      mode,
+      owner: o.owner === undefined ? undefined : String(o.owner),
+      group: o.group === undefined ? undefined : String(o.group),
+      backup: o.backup,
+      follow: true,
+      ...(createDirs.length ? { createDirs: { paths: createDirs } } : {}),
+    });
+    if (!w.ok) return fail(w.msg, { path });
+    return { ...extra, changed: true, msg, ...statResult(w.stat), ...(w.backupFile ? { backup_file: w.backupFile } : {}), ...diff };
+  }
+
+  if (!st) return { ...extra, changed: false, msg: out.msg };
+  const plan = planAttrs(o, st, insp.umask);
+  if (!planChanges(plan)) return { ...extra, changed: false, msg: out.msg, ...statResult(st) };
+  const msg = out.msg ? `${out.msg} and ${ATTRS_MSG}` : ATTRS_MSG;
+  const diff = ctx.diff ? { diff: { before: plan.before.join('\n') + '\n', after: plan.after.join('\n') + '\n', path } } : {};
+  if (ctx.check) return { ...extra, changed: true, msg, ...statResult(predictStat(st, plan)), ...diff };
+  const applied = await applyAttrs(ctx, path, plan);
+  if (!applied.ok) return fail(applied.msg, { path });
+  return { ...extra, changed: true, msg, ...statResult(applied.stat), ...diff };
+}

@@ -1,0 +1,240 @@
+/**
+ * One round trip that tells a module everything it needs about some paths on the target:
+ * lstat and stat, link target, sha1, content, a recursive listing, and the umask. Modules then
+ * decide in TypeScript and send at most one more script to make the change.
+ */
+import { lines, raw, sh, type Shell } from '../../shell/sh.js';
+import type { ModuleContext } from '../types.js';
+
+/** Checksum tools present in both coreutils and BusyBox (`<name>sum`). */
+export const CHECKSUM_ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha512'] as const;
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+
+export type FileType = 'file' | 'directory' | 'link' | 'fifo' | 'socket' | 'char' | 'block' | 'unknown';
+
+export interface StatInfo {
+  type: FileType;
+  /** Permission bits (07777). */
+  mode: number;
+  uid: number;
+  gid: number;
+  owner: string;
+  group: string;
+  size: number;
+  mtime: number;
+  atime: number;
+  ctime: number;
+  nlink: number;
+  inode: number;
+  dev: number;
+}
+
+export interface Probe {
+  path: string;
+  /** Checksum of the file (following links), as Ansible's `checksum`: sha1 unless said otherwise. */
+  checksum?: boolean;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  /** The file's bytes (following links). */
+  content?: boolean;
+  /** Skip content larger than this many bytes (PathInfo.contentTooLarge is set instead). */
+  maxContent?: number;
+  /** stat of everything below the path (the path included; the path itself followed if a link). */
+  tree?: boolean;
+  /** Access checks (readable/writeable/executable) for the stat module. */
+  access?: boolean;
+  /** The fully resolved path (readlink -f), for the stat module's lnk_source. */
+  realpath?: boolean;
+  /** Whether a directory is empty (file module: a directory may only become a link if empty). */
+  emptiness?: boolean;
+}
+
+export interface PathInfo {
+  path: string;
+  /** Absent when nothing exists at the path (not even a dangling link). */
+  lstat?: StatInfo;
+  /** The followed stat: same as lstat for non-links, absent for a dangling link. */
+  stat?: StatInfo;
+  linkTarget?: string;
+  realpath?: string;
+  /** The checksum asked for (sha1 unless checksumAlgorithm says otherwise). */
+  checksum?: string;
+  content?: Buffer;
+  contentTooLarge?: boolean;
+  /** False when content or checksum was asked for but the file could not be read. */
+  readable: boolean;
+  access?: { readable: boolean; writeable: boolean; executable: boolean };
+  tree?: StatInfo[];
+  empty?: boolean;
+}
+
+export interface Inspection {
+  umask: number;
+  paths: PathInfo[];
+  /** Everything the script printed, for callers that appended their own commands. */
+  stdout: string;
+}
+
+/** stat -c format, identical for coreutils and BusyBox; names last since they are free text. */
+export const STAT_FORMAT = '%f|%u|%g|%s|%Y|%X|%Z|%h|%i|%d|%U|%G';
+
+// The probe function: $1 index, $2 path, $3 flags (c checksum, b content, t tree, a access, r realpath,
+// e emptiness),
+// $4 the largest content to send (empty: no limit), $5 the checksum tool.
+const PROBE_FN = raw(`oasis_probe() {
+  [ -e "$2" ] || [ -L "$2" ] || return 0
+  printf '%s:lstat=%s\\n' "$1" "$(stat -c '${STAT_FORMAT}' -- "$2" 2>/dev/null)"
+  if [ -L "$2" ]; then
+    printf '%s:target=%s\\n' "$1" "$(readlink -- "$2")"
+    printf '%s:stat=%s\\n' "$1" "$(stat -L -c '${STAT_FORMAT}' -- "$2" 2>/dev/null)"
+  fi
+  case $3 in *r*) printf '%s:realpath=%s\\n' "$1" "$(readlink -f -- "$2" 2>/dev/null)" ;; esac
+  case $3 in *a*)
+    a=; [ -r "$2" ] && a=\${a}r; [ -w "$2" ] && a=\${a}w; [ -x "$2" ] && a=\${a}x
+    printf '%s:access=%s\\n' "$1" "$a" ;;
+  esac
+  if [ -f "$2" ]; then
+    case $3 in *[cb]*) [ -r "$2" ] || printf '%s:unreadable=1\\n' "$1" ;; esac
+    case $3 in *c*) [ -r "$2" ] && printf '%s:sum=%s\\n' "$1" "$("$5" < "$2" | cut -d ' ' -f 1)" ;; esac
+    case $3 in *b*) if [ ! -r "$2" ]; then :
+      elif [ -n "$4" ] && [ "$(stat -L -c %s -- "$2")" -gt "$4" ]; then printf '%s:toolarge=1\\n' "$1"
+      elif command -v base64 >/dev/null 2>&1; then printf '%s:content=base64\\n' "$1"; base64 < "$2"; printf '%s:end\\n' "$1"
+      else printf '%s:content=hex\\n' "$1"; od -An -v -tx1 < "$2"; printf '%s:end\\n' "$1"
+    fi ;; esac
+  fi
+  case $3 in *e*) if [ -d "$2" ]; then
+    if [ -z "$(ls -A -- "$2" 2>/dev/null)" ]; then printf '%s:empty=1\\n' "$1"; else printf '%s:empty=0\\n' "$1"; fi
+  fi ;; esac
+  case $3 in *t*) if [ -d "$2" ]; then
+    printf '%s:tree\\n' "$1"
+    find -H "$2" -exec stat -c '${STAT_FORMAT}' -- {} + 2>/dev/null
+    printf '%s:end\\n' "$1"
+  fi ;; esac
+  return 0
+}`);
+
+export function inspectScript(probes: Probe[], extra?: Shell): Shell {
+  const calls = probes.map((p, i) => {
+    const flags =
+      (p.checksum ? 'c' : '') + (p.content ? 'b' : '') + (p.tree ? 't' : '') + (p.access ? 'a' : '') + (p.realpath ? 'r' : '') + (p.emptiness ? 'e' : '');
+    const algo = p.checksumAlgorithm ?? 'sha1';
+    if (!CHECKSUM_ALGORITHMS.includes(algo)) throw new Error(`unknown checksum algorithm ${algo}`);
+    return sh`oasis_probe ${i} ${p.path} ${flags || '-'} ${p.maxContent === undefined ? '' : p.maxContent} ${algo + 'sum'}`;
+  });
+  return lines(PROBE_FN, raw(`printf 'umask=%s\\n' "$(umask)"`), ...calls, extra);
+}
+
+const TYPES: Record<number, FileType> = {
+  0o100000: 'file',
+  0o040000: 'directory',
+  0o120000: 'link',
+  0o010000: 'fifo',
+  0o140000: 'socket',
+  0o020000: 'char',
+  0o060000: 'block',
+};
+
+export function parseStat(line: string): StatInfo | undefined {
+  const f = line.split('|');
+  if (f.length < 12) return undefined;
+  const raw = parseInt(f[0]!, 16);
+  const num = (i: number) => Number(f[i]);
+  return {
+    type: TYPES[raw & 0o170000] ?? 'unknown',
+    mode: raw & 0o7777,
+    uid: num(1),
+    gid: num(2),
+    size: num(3),
+    mtime: num(4),
+    atime: num(5),
+    ctime: num(6),
+    nlink: num(7),
+    inode: num(8),
+    dev: num(9),
+    owner: f[10]!,
+    group: f.slice(11).join('|'),
+  };
+}
+
+export function parseInspection(stdout: string, probes: Probe[]): Inspection {
+  const paths: PathInfo[] = probes.map((p) => ({ path: p.path, readable: true }));
+  let umask = 0o022;
+  const text = stdout.split('\n');
+  for (let i = 0; i < text.length; i++) {
+    const line = text[i]!;
+    if (line.startsWith('umask=')) {
+      umask = parseInt(line.slice(6), 8) & 0o777;
+      continue;
+    }
+    const m = /^(\d+):(\w+)(?:=(.*))?$/.exec(line);
+    if (!m) continue;
+    const info = paths[Number(m[1])];
+    if (!info) continue;
+    const [key, value = ''] = [m[2]!, m[3]];
+    // Blocks (content, tree) run until the matching "<n>:end" line.
+    const block = (): string[] => {
+      const body: string[] = [];
+      while (i + 1 < text.length && text[i + 1] !== `${m[1]}:end`) body.push(text[++i]!);
+      i++;
+      return body;
+    };
+    switch (key) {
+      case 'lstat':
+        info.lstat = parseStat(value);
+        break;
+      case 'stat':
+        info.stat = parseStat(value);
+        break;
+      case 'target':
+        info.linkTarget = value;
+        break;
+      case 'realpath':
+        if (value) info.realpath = value;
+        break;
+      case 'access':
+        info.access = { readable: value.includes('r'), writeable: value.includes('w'), executable: value.includes('x') };
+        break;
+      case 'empty':
+        info.empty = value === '1';
+        break;
+      case 'toolarge':
+        info.contentTooLarge = true;
+        break;
+      case 'unreadable':
+        info.readable = false;
+        break;
+      case 'sum':
+        info.checksum = value;
+        break;
+      case 'content': {
+        const body = block().join('');
+        info.content = value === 'hex' ? Buffer.from(body.replace(/\s+/g, ''), 'hex') : Buffer.from(body, 'base64');
+        break;
+      }
+      case 'tree':
+        info.tree = block()
+          .map(parseStat)
+          .filter((s): s is StatInfo => s !== undefined);
+        break;
+    }
+  }
+  for (const info of paths) {
+    if (info.lstat && info.lstat.type !== 'link') info.stat = info.lstat;
+  }
+  return { umask, paths, stdout };
+}
+
+/** Runs the probes in one round trip. Resolves to an error message if the script itself failed. */
+export async function inspect(ctx: ModuleContext, probes: Probe[], extra?: Shell): Promise<Inspection | { error: string }> {
+  const res = await ctx.exec(inspectScript(probes, extra));
+  if (res.code !== 0) return { error: (res.stderr || res.stdout).trim() || `exit code ${res.code}` };
+  return parseInspection(res.stdout, probes);
+}
+
+/** Ansible's names for what is at a path: absent, file, directory, link, hard (regular file with links). */
+export function stateOf(st: StatInfo | undefined): 'absent' | 'file' | 'directory' | 'link' | 'hard' {
+  if (!st) return 'absent';
+  if (st.type === 'link') return 'link';
+  if (st.type === 'directory') return 'directory';
+  if (st.nlink > 1) return 'hard';
+  return 'file';
+}
