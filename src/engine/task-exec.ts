@@ -107,6 +107,10 @@ async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effect
     attempts++;
     const raw = await runModule(ctx, host, task, eff, vars);
     if (raw.meta) return raw;
+    if (raw.status === 'skipped') {
+      if (task.loop === undefined) register(host, task, raw.result);
+      return raw;
+    }
     const withRegister = task.register ? { ...vars, [task.register]: raw.result } : vars;
     const result = { ...raw.result };
     if (task.changedWhen) result['changed'] = evalCondition(task.changedWhen as (string | boolean)[], withRegister);
@@ -115,7 +119,7 @@ async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effect
       result['failed'] = failed;
       if (!failed) delete result['msg'];
     }
-    if (task.until && raw.status !== 'skipped') {
+    if (task.until) {
       result['attempts'] = attempts;
       const done = evalCondition(task.until as (string | boolean)[], task.register ? { ...vars, [task.register]: result } : vars);
       if (!done && attempts <= task.retries) {
@@ -124,7 +128,7 @@ async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effect
       }
       if (!done) Object.assign(result, { failed: true, msg: result['msg'] ?? `retries exhausted (${task.retries}) waiting for: ${task.until.join(' and ')}` });
     }
-    const status = raw.status === 'skipped' ? 'skipped' : result['failed'] === true ? 'failed' : result['changed'] === true ? 'changed' : 'ok';
+    const status = result['failed'] === true ? 'failed' : result['changed'] === true ? 'changed' : 'ok';
     const outcome = applyIgnore(eff, vars, { status, ignored: false, result });
     if (task.loop === undefined) register(host, task, outcome.result);
     return outcome;

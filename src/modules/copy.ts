@@ -7,6 +7,7 @@ import { ancestors, basename, dirname, joinPath } from './lib/paths.js';
 import { diffLines, fail, makeDiff } from './lib/result.js';
 import { diffText } from './lib/text.js';
 import { writeFile } from './lib/write-file.js';
+import { assumedByEarlierTask } from './lib/edit-file.js';
 
 export interface CopyArgs extends AttrArgs {
   dest: string;
@@ -76,6 +77,7 @@ export async function deployContent(o: DeployOptions, ctx: ModuleContext): Promi
     if (!atDest.stat) createDirs = ancestors(destDir);
     else if (atDest.stat.type !== 'directory') return fail(`Destination ${destDir} exists and is not a directory`, { dest: o.dest });
   } else if (parent.stat?.type !== 'directory') {
+    if (ctx.check && !parent.stat) return { ...assumedByEarlierTask(dirname(destDir)), dest: o.dest };
     return fail(`Destination directory ${dirname(destDir)} does not exist`, { dest: o.dest });
   }
   const dest = target.path;

@@ -44,7 +44,7 @@ async function runFile(args: FileArgs, ctx: ModuleContext): Promise<ModuleResult
   if (args.recurse && state !== 'directory') return fail("recurse option requires state to be 'directory'", { path });
   if (src !== undefined && state !== 'link' && state !== 'hard') return fail("src option requires state to be 'link' or 'hard'", { path });
 
-  const env: Env = { args, path, follow: args.follow ?? true, force: args.force ?? false, insp, mtime, atime, stamps: parseStamps(insp.stdout) };
+  const env: Env = { args, path, follow: args.follow ?? true, force: args.force ?? false, insp, mtime, atime, stamps: parseStamps(insp.stdout), check: ctx.check };
   const out = HANDLERS[state](env);
   if (!isOutcome(out)) return out;
 

@@ -46,7 +46,7 @@ export async function editTextFile(ctx: ModuleContext, o: EditOptions): Promise<
   let createDirs: string[] = [];
   if (!st) {
     const missing = o.whenMissing();
-    if (missing !== 'create') return missing;
+    if (missing !== 'create') return ctx.check && missing.failed ? assumedByEarlierTask(path) : missing;
     if (parent!.stat?.type !== 'directory') createDirs = ancestors(dirname(path));
   }
   const original = info!.content ?? Buffer.alloc(0);
@@ -90,4 +90,12 @@ export async function editTextFile(ctx: ModuleContext, o: EditOptions): Promise<
   const applied = await applyAttrs(ctx, path, plan);
   if (!applied.ok) return fail(applied.msg, { path });
   return { ...extra, changed: true, msg, ...statResult(applied.stat), ...diff };
+}
+
+/**
+ * Check mode on a fresh host: the file is usually created by an earlier task that check mode
+ * did not run. Ansible fails here; reporting the likely change is what a dry run is for.
+ */
+export function assumedByEarlierTask(path: string): ModuleResult {
+  return { changed: true, path, msg: `${path} does not exist yet; in check mode it is assumed that an earlier task creates it` };
 }

@@ -11,6 +11,7 @@ import { stateOf, type Inspection, type StatInfo } from './inspect.js';
 import { applyMode, chmodArg, defaultMode, formatMode, parseMode } from './mode.js';
 import { ancestors, dirname, joinPath } from './paths.js';
 import { fail } from './result.js';
+import { assumedByEarlierTask } from './edit-file.js';
 
 export type State = 'file' | 'directory' | 'absent' | 'link' | 'hard' | 'touch';
 
@@ -50,6 +51,13 @@ export interface Env {
   mtime: TimeSpec;
   atime: TimeSpec;
   stamps: Map<string, number>;
+  check: boolean;
+}
+
+/** A missing parent directory fails, except in check mode where an earlier task may create it. */
+function parentMissing(env: Env, failure: ModuleResult): ModuleResult {
+  const parent = env.insp.paths[2];
+  return env.check && !parent?.lstat ? assumedByEarlierTask(dirname(env.path)) : failure;
 }
 
 export type Handler = (env: Env) => Outcome | ModuleResult;
@@ -202,7 +210,9 @@ const link: Handler = (env) => {
   }
   const absrc = src.startsWith('/') ? src : joinPath(dirname(path), src);
   const srcInfo = args.src === undefined ? info : insp.paths[1]!;
-  if (!force && !srcInfo.stat) return fail(`src file does not exist, use "force=yes" if you really want to create the link: ${absrc}`, { path, src });
+  if (!force && !srcInfo.stat) {
+    return env.check ? assumedByEarlierTask(absrc) : fail(`src file does not exist, use "force=yes" if you really want to create the link: ${absrc}`, { path, src });
+  }
   if (prev === 'directory') {
     if (!force) return fail(`refusing to convert from directory to symlink for ${path}`, { path });
     if (!info.empty) return fail(`the directory ${path} is not empty, refusing to convert it`, { path });
@@ -211,7 +221,7 @@ const link: Handler = (env) => {
   }
   const out: Outcome = { changed: false, script: [], before: [], after: [], result: { dest: path, src, state: 'link' }, statPath: path, statNoFollow: !follow };
   if (prev !== 'link' || info.linkTarget !== src) {
-    if (prev === 'absent' && insp.paths[2]?.stat?.type !== 'directory') return fail(`Error while linking: directory ${dirname(path)} does not exist`, { path, src });
+    if (prev === 'absent' && insp.paths[2]?.stat?.type !== 'directory') return parentMissing(env, fail(`Error while linking: directory ${dirname(path)} does not exist`, { path, src }));
     out.changed = true;
     out.script.push(prev === 'absent' ? sh`ln -s -- ${src} ${path} || exit 1` : replaceWith(path, sh`ln -s -- ${src} "$t"`, prev));
     out.before.push(`state: ${prev}`, ...(prev === 'link' ? [`src: ${info.linkTarget}`] : []));
@@ -252,7 +262,7 @@ const hard: Handler = (env) => {
     if (prev === 'directory') return fail(`Cannot link: ${path} is a directory`, { dest: path, src: args.src });
     if (prev === 'hard' && !force) return fail('Cannot link, different hard link exists at destination', { dest: path, src: args.src });
     if (prev === 'file' && !force) return fail('Cannot link, file exists at destination', { dest: path, src: args.src });
-    if (prev === 'absent' && insp.paths[2]?.stat?.type !== 'directory') return fail(`Error while linking: directory ${dirname(path)} does not exist`, { dest: path, src: args.src });
+    if (prev === 'absent' && insp.paths[2]?.stat?.type !== 'directory') return parentMissing(env, fail(`Error while linking: directory ${dirname(path)} does not exist`, { dest: path, src: args.src }));
     out.changed = true;
     out.script.push(prev === 'absent' ? sh`ln -- ${args.src} ${path} || exit 1` : replaceWith(path, sh`ln -- ${args.src} "$t"`, prev));
     out.before.push(`state: ${prev}`);
@@ -270,7 +280,7 @@ const touch: Handler = (env) => {
     out.result['state'] = stateOf(st) === 'directory' ? 'directory' : 'file';
     return settle(env, out, st, path, st.type === 'link');
   }
-  if (insp.paths[2]?.stat?.type !== 'directory') return fail(`Error, could not touch target: directory ${dirname(path)} does not exist`, { path });
+  if (insp.paths[2]?.stat?.type !== 'directory') return parentMissing(env, fail(`Error, could not touch target: directory ${dirname(path)} does not exist`, { path }));
   const attrs = createAttrs(env, path, false);
   const times = planTimes(path, env.mtime, env.atime, undefined, env.stamps);
   out.script.push(sh`touch -- ${path} || exit 1`, attrs.script);
