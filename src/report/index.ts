@@ -36,6 +36,8 @@ export function resolveMode(opts: ReporterOptions): Exclude<ReporterMode, 'auto'
   // A live view needs a terminal to redraw; 'live' on a pipe degrades to plain.
   if (!isTTY) return 'plain';
   if (opts.mode === 'auto' && isCI(env)) return 'plain';
+  // A terminal that reports no width (some CI ptys) cannot hold a redrawn view either.
+  if (opts.isTTY === undefined && !((opts.out as { columns?: number }).columns! > 0)) return 'plain';
   return 'live';
 }
 

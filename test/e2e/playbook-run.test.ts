@@ -63,6 +63,46 @@ describe('a playbook using every module on 4 lab nodes', () => {
     }
   });
 
+  it('become: sudo with a password, as another user, the password never shown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oasis-become-'));
+    const { user, password } = env.lab.become;
+    const node = env.node('node1');
+    const inventory = join(dir, 'hosts.ini');
+    writeFileSync(
+      inventory,
+      `[sudoers]\nnode1 ansible_host=${node.address} ansible_user=${user} ansible_ssh_private_key_file=${env.lab.clientKeyFile}\n` +
+        `[sudoers:vars]\nansible_become_password=${password}\n`,
+    );
+    const pb = join(dir, 'become.yml');
+    writeFileSync(
+      pb,
+      `- hosts: sudoers
+  tasks:
+    - command: id -un
+      register: plain
+    - command: id -un
+      become: true
+      register: as_root
+    - command: id -un
+      become: true
+      become_user: nobody
+      register: as_nobody
+    - copy: { content: "root only\\n", dest: /srv/become-test, mode: "0600" }
+      become: true
+    - assert:
+        that:
+          - plain.stdout == '${user}'
+          - as_root.stdout == 'root'
+          - as_nobody.stdout == 'nobody'
+`,
+    );
+    const res = await runCli(['run', pb, '-i', inventory, '--known-hosts', env.lab.knownHostsFile, '--json', '-vvv']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).not.toContain(password);
+    expect(readFileSync(nodeFile('node1', 'srv/become-test'), 'utf8')).toBe('root only\n');
+  });
+
   it('a failing task exits 2 and skips the rest of that host only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oasis-fail-'));
     const pb = join(dir, 'fail.yml');

@@ -198,8 +198,12 @@ describe('state=touch', () => {
     expect(readFileSync(p, 'utf8')).toBe('keep');
   });
 
-  it('fails when the parent directory is missing', async () => {
-    const r = await checkThenRun({ path: join(dir, 'no/t'), state: 'touch' });
+  it('fails when the parent directory is missing; check mode assumes an earlier task makes it', async () => {
+    const args = { path: join(dir, 'no/t'), state: 'touch' } as const;
+    const predicted = await run(args, ctx({ check: true }));
+    expect(predicted).toMatchObject({ changed: true });
+    expect(predicted.msg).toContain('does not exist yet');
+    const r = await run(args, ctx());
     expect(r).toMatchObject({ failed: true });
     expect(r.msg).toContain(join(dir, 'no'));
   });
