@@ -44,7 +44,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--output <mode>', 'live (terminal), plain (CI) or auto').choices(['auto', 'live', 'plain']).default('auto'))
     .action(async (playbooks: string[], opts) => {
       const { runCommand } = await import('./run-command.js');
-      process.exitCode = await runCommand(playbooks, opts);
+      const code = await runCommand(playbooks, opts);
+      // After Ctrl-C, work may still be winding down (remote scripts being killed): leave now.
+      if (code === 99) process.exit(code);
+      process.exitCode = code;
     });
 
   return program;

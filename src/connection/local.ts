@@ -7,6 +7,9 @@ import type { Connection, ExecOptions, ExecResult } from './types.js';
 
 /** Runs scripts with the controller's own `sh` (ansible_connection=local, delegate_to: localhost). */
 export class LocalConnection implements Connection {
+  /** Scripts still running: close() stops them (an interrupted run leaves nothing behind). */
+  private readonly running = new Set<() => void>();
+
   constructor(readonly host = 'localhost') {}
 
   exec(script: Shell, options: ExecOptions = {}): Promise<ExecResult> {
@@ -34,6 +37,8 @@ export class LocalConnection implements Connection {
         ? setTimeout(() => fail(new Error(`${this.host}: script did not finish within ${options.timeoutMs} ms; it was killed`)), options.timeoutMs)
         : undefined;
       const onAbort = () => fail(new Error(`${this.host}: script aborted; it was killed`));
+      const stop = () => fail(new Error(`${this.host}: connection closed; the script was killed`));
+      this.running.add(stop);
       if (options.signal?.aborted) onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -53,6 +58,7 @@ export class LocalConnection implements Connection {
       });
       child.on('error', fail);
       child.on('close', (code, signal) => {
+        this.running.delete(stop);
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         if (failed) return;
@@ -68,7 +74,10 @@ export class LocalConnection implements Connection {
     });
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    for (const stop of [...this.running]) stop();
+    this.running.clear();
+  }
 }
 
 /**

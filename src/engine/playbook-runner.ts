@@ -48,6 +48,8 @@ export async function runPlaybooks(ctx: RunContext, playbooks: Playbook[]): Prom
 
 /** Returns true when the playbook must stop (a fatal error, or every host of a batch failed). */
 async function runPlay(ctx: RunContext, play: Play): Promise<boolean> {
+  // --start-at-task found in an earlier play: this play runs from its start.
+  if (ctx.startAt.started.size > 0) ctx.startAt.name = undefined;
   let hosts = selectHosts(ctx.inventory, ctx.groups, play.hosts);
   if (ctx.options.limit) {
     const allowed = new Set(selectHosts(ctx.inventory, ctx.groups, ctx.options.limit));
