@@ -14,20 +14,8 @@ export interface Scope {
   playHosts: string[];
 }
 
-export interface Effective {
-  when: unknown[];
-  tags: string[];
-  become?: unknown;
-  becomeUser?: unknown;
-  becomePassword?: unknown;
-  environment: Record<string, unknown>[];
-  ignoreErrors?: unknown;
-  delegateTo?: unknown;
-  runOnce?: unknown;
-  checkMode?: unknown;
-  noLog?: unknown;
-  anyErrorsFatal?: unknown;
-}
+/** The keywords that apply to a task after inheritance (vars are layered separately). */
+export type Effective = Omit<Inheritable, 'vars'>;
 
 /** Keywords as they apply to `task`: lists accumulate, single values are overridden inward. */
 export function effective(scope: Scope, task: Inheritable): Effective {
