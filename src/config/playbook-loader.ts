@@ -1,10 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import type { Block, Inheritable, Item, Play, Playbook, Task } from '../model/playbook.js';
+import type { Block, Inheritable, Item, Play, Playbook, RoleScope, Task } from '../model/playbook.js';
 import { UserError, type SourcePos } from '../model/source.js';
 import { canonicalModuleName, type ModuleCatalog, type ModuleInfo } from '../modules/catalog.js';
 import { parseKeyValueArgs } from './kv.js';
 import { didYouMean } from './suggest.js';
-import { loadYamlFile, posOf, type YamlFile } from './yaml.js';
+import { loadYamlFile, loadYamlFileSync, posOf, type YamlFile } from './yaml.js';
+import { findRole, roleFile, roleSearchPath } from './roles.js';
 
 const INHERITABLE_KEYS = [
   'when', 'tags', 'become', 'become_user', 'become_password', 'environment', 'vars', 'ignore_errors',
@@ -20,16 +21,70 @@ const PLAY_KEYS = new Set([
   'strategy', 'serial', 'max_fail_percentage', 'force_handlers', 'roles', 'remote_user', 'become_method', 'connection', 'order',
 ]);
 
-/** Loader state for one run: file stack for cycle detection, ordinal counter. */
+const STATIC_IMPORTS = ['import_tasks', 'import_role'];
+
+/** Loader state for one run: file stack for cycle detection, ordinal counter, current role. */
 interface LoadState {
   catalog: ModuleCatalog;
   nextOrdinal: number;
   stack: string[];
+  /** Roles applied and role handlers collected in the play being parsed. */
+  play?: { applied: Set<string>; handlers: Task[]; handlerRoles: Set<string> };
+  searchPath: string[];
+  /** Inside a role: its directory (files/, templates/) and name (handler aliases). */
+  baseDir?: string;
+  role?: string;
 }
 
 export async function loadPlaybook(file: string, catalog: ModuleCatalog): Promise<Playbook> {
-  const state: LoadState = { catalog, nextOrdinal: 1, stack: [] };
+  const state: LoadState = { catalog, nextOrdinal: 1, stack: [], searchPath: [] };
   return { file, plays: await loadPlays(resolve(file), state, undefined) };
+}
+
+/**
+ * include_tasks / include_role at run time: the loaded items get ordinals strictly between
+ * the include task's and the next task's, so the linear strategy keeps hosts in step.
+ */
+export function loadIncluded(
+  what: { tasksFile: string } | { role: string; params: Record<string, unknown>; tasksFrom?: string; handlersFrom?: string },
+  ctx: { catalog: ModuleCatalog; playDir: string; baseDir: string; role?: string; ordinal: number; pos: SourcePos; handlers: Task[] },
+): Item[] {
+  const state: LoadState = {
+    catalog: ctx.catalog,
+    nextOrdinal: 1,
+    stack: [],
+    searchPath: roleSearchPath(ctx.playDir),
+    baseDir: ctx.baseDir,
+    role: ctx.role,
+    play: { applied: new Set(), handlers: [], handlerRoles: new Set(ctx.handlers.map((h) => h.role ?? '')) },
+  };
+  const items =
+    'tasksFile' in what
+      ? loadTaskFile(what.tasksFile, state, ctx.pos)
+      : [expandRole(what.role, what.params, { tasksFrom: what.tasksFrom, handlersFrom: what.handlersFrom, always: true }, state, ctx.pos, {})];
+  ctx.handlers.push(...state.play!.handlers);
+  const span = state.nextOrdinal;
+  const remap = (list: Item[]) => {
+    for (const item of list) {
+      item.ordinal = ctx.ordinal + item.ordinal / span;
+      if (item.kind === 'block') [item.block, item.rescue, item.always].forEach(remap);
+    }
+  };
+  remap(items);
+  return items;
+}
+
+/** A file of tasks (import_tasks / include_tasks / a role's tasks/main.yml). */
+function loadTaskFile(file: string, state: LoadState, from: SourcePos): Item[] {
+  if (state.stack.includes(file)) throw new UserError(`include cycle: ${[...state.stack, file].join(' -> ')}`, from);
+  const src = loadYamlFileSync(file);
+  if (src.value === null) return [];
+  state.stack.push(file);
+  try {
+    return parseItems(src.value, src, state, posOf(src, src.value) ?? { file, line: 1, col: 1 }, 'tasks');
+  } finally {
+    state.stack.pop();
+  }
 }
 
 async function loadPlays(file: string, state: LoadState, from: SourcePos | undefined): Promise<Play[]> {
@@ -61,9 +116,8 @@ function parsePlay(raw: Record<string, unknown>, src: YamlFile, state: LoadState
   const at = (k: string) => posOf(src, raw, k) ?? pos;
   if (raw['hosts'] === undefined) throw new UserError("play has no 'hosts'", pos);
   const hosts = Array.isArray(raw['hosts']) ? raw['hosts'].join(',') : String(raw['hosts']);
-  if (Array.isArray(raw['roles']) && raw['roles'].length > 0) {
-    throw new UserError("'roles' are not supported yet; use tasks (or import_tasks) instead", at('roles'));
-  }
+  state.searchPath = roleSearchPath(dirname(src.file));
+  state.play = { applied: new Set(), handlers: [], handlerRoles: new Set() };
   const strategy = raw['strategy'] ?? 'linear';
   if (strategy !== 'linear' && strategy !== 'free') throw new UserError(`unknown strategy '${String(strategy)}'; use linear or free`, at('strategy'));
   const list = (k: string) => parseItems(raw[k], src, state, at(k), k);
@@ -82,12 +136,16 @@ function parsePlay(raw: Record<string, unknown>, src: YamlFile, state: LoadState
     varsFiles,
     gatherFacts: toBool(raw['gather_facts'] ?? false, at('gather_facts')),
     preTasks: list('pre_tasks'),
-    tasks: list('tasks'),
+    // Roles run after pre_tasks and their handlers, before tasks, in the same section.
+    tasks: [...parseRoles(raw['roles'], src, state, at('roles')), ...list('tasks')],
     postTasks: list('post_tasks'),
-    handlers: parseItems(raw['handlers'], src, state, at('handlers'), 'handlers').map((h) => {
-      if (h.kind !== 'task') throw new UserError('handlers must be tasks, not blocks', h.pos);
-      return h;
-    }),
+    handlers: [
+      ...state.play.handlers,
+      ...parseItems(raw['handlers'], src, state, at('handlers'), 'handlers').map((h) => {
+        if (h.kind !== 'task') throw new UserError('handlers must be tasks, not blocks', h.pos);
+        return h;
+      }),
+    ],
     strategy,
     serial: serial as (number | string)[],
     forceHandlers: toBool(raw['force_handlers'] ?? false, at('force_handlers')),
@@ -96,7 +154,145 @@ function parsePlay(raw: Record<string, unknown>, src: YamlFile, state: LoadState
   };
   if (raw['max_fail_percentage'] !== undefined) play.maxFailPercentage = Number(raw['max_fail_percentage']);
   if (raw['remote_user'] !== undefined) play.vars = { ansible_user: raw['remote_user'], ...play.vars };
+  state.play = undefined;
   return play;
+}
+
+const ROLE_ENTRY_KEYWORDS = new Set(['role', 'name', ...INHERITABLE_KEYS, 'become_method']);
+
+/** `roles:` entries: a name, or a mapping with `role:` plus keywords and role parameters. */
+function parseRoles(value: unknown, src: YamlFile, state: LoadState, pos: SourcePos): Item[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new UserError("'roles' must be a list of role names or mappings", pos);
+  return value.map((entry, i) => {
+    const p = posOf(src, entry) ?? posOf(src, value, String(i)) ?? pos;
+    if (typeof entry === 'string') return expandRole(entry, {}, {}, state, p, {});
+    if (!isObject(entry)) throw new UserError('a role entry is a name or a mapping with role:', p);
+    const name = entry['role'] ?? entry['name'];
+    if (typeof name !== 'string') throw new UserError("a role entry needs 'role: NAME'", p);
+    const params: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(entry)) if (!ROLE_ENTRY_KEYWORDS.has(k)) params[k] = v;
+    return expandRole(name, params, {}, state, p, entry, src);
+  });
+}
+
+interface RoleOptions {
+  tasksFrom?: string;
+  handlersFrom?: string;
+  /** include_role / import_role run the role even when it already ran in the play. */
+  always?: boolean;
+}
+
+/**
+ * A role as a block: its dependencies first (each once per play unless allow_duplicates or
+ * other parameters), then its tasks, with defaults/vars/params for the variable layers. The
+ * entry's keywords (when, tags, become...) apply to the dependencies too, as in Ansible.
+ */
+function expandRole(name: string, params: Record<string, unknown>, opts: RoleOptions, state: LoadState, pos: SourcePos, entry: Record<string, unknown>, entrySrc?: YamlFile): Block {
+  const dir = findRole(name, state.searchPath, pos);
+  const metaFile = roleFile(dir, 'meta');
+  const meta = metaFile ? loadYamlFileSync(metaFile) : undefined;
+  const metaValue = isObject(meta?.value) ? meta!.value : {};
+  const key = `${dir}\0${JSON.stringify(params)}`;
+  const outer: Block = {
+    ...parseInheritable(entry, entrySrc ?? { file: pos.file, value: entry, positions: new WeakMap() }, pos),
+    kind: 'block',
+    ordinal: state.nextOrdinal++,
+    name: `role ${name}`,
+    block: [],
+    rescue: [],
+    always: [],
+    pos,
+  };
+  const applied = state.play!.applied;
+  if (applied.has(key) && !opts.always && metaValue['allow_duplicates'] !== true) return outer;
+  applied.add(key);
+  if (state.stack.includes(dir)) throw new UserError(`role dependency cycle: ${[...state.stack, dir].join(' -> ')}`, pos);
+  state.stack.push(dir);
+  const saved = { baseDir: state.baseDir, role: state.role };
+  try {
+    const deps = Array.isArray(metaValue['dependencies']) ? metaValue['dependencies'] : [];
+    for (const dep of deps) {
+      const dpos = posOf(meta!, dep) ?? { file: metaFile!, line: 1, col: 1 };
+      if (typeof dep === 'string') outer.block.push(expandRole(dep, {}, {}, state, dpos, {}));
+      else if (isObject(dep) && typeof (dep['role'] ?? dep['name']) === 'string') {
+        const depParams: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(dep)) if (!ROLE_ENTRY_KEYWORDS.has(k)) depParams[k] = v;
+        outer.block.push(expandRole(String(dep['role'] ?? dep['name']), depParams, {}, state, dpos, dep, meta));
+      } else throw new UserError('a dependency is a role name or a mapping with role:', dpos);
+    }
+    state.baseDir = dir;
+    state.role = name;
+    const roleScope: RoleScope = { name, dir, defaults: varsFile(dir, 'defaults'), params };
+    const tasksFile = roleFile(dir, 'tasks', opts.tasksFrom);
+    if (opts.tasksFrom && !tasksFile) throw new UserError(`role '${name}' has no tasks/${opts.tasksFrom}`, pos);
+    outer.block.push({
+      kind: 'block',
+      ordinal: state.nextOrdinal++,
+      name: `role ${name}`,
+      role: roleScope,
+      block: tasksFile ? loadTaskFile(tasksFile, state, pos) : [],
+      rescue: [],
+      always: [],
+      pos,
+      when: [],
+      tags: [],
+      environment: [],
+      vars: varsFile(dir, 'vars'),
+    });
+    const handlersKey = `${dir}\0${opts.handlersFrom ?? 'main'}`;
+    const handlersFile = roleFile(dir, 'handlers', opts.handlersFrom);
+    if (handlersFile && !state.play!.handlerRoles.has(handlersKey)) {
+      state.play!.handlerRoles.add(handlersKey);
+      for (const h of loadTaskFile(handlersFile, state, pos)) {
+        if (h.kind !== 'task') throw new UserError('handlers must be tasks, not blocks', h.pos);
+        state.play!.handlers.push(h);
+      }
+    }
+  } finally {
+    state.stack.pop();
+    state.baseDir = saved.baseDir;
+    state.role = saved.role;
+  }
+  return outer;
+}
+
+/** A role's defaults/main.yml or vars/main.yml: a mapping, or nothing. */
+function varsFile(dir: string, sub: string): Record<string, unknown> {
+  const f = roleFile(dir, sub);
+  if (!f) return {};
+  const src = loadYamlFileSync(f);
+  if (src.value === null) return {};
+  if (!isObject(src.value)) throw new UserError(`${sub}/main.yml must hold a mapping of variables`, { file: f, line: 1, col: 1 });
+  return src.value;
+}
+
+/** import_tasks / import_role: resolved while loading, as a block carrying the keywords. */
+function parseImport(raw: Record<string, unknown>, key: string, src: YamlFile, state: LoadState, pos: SourcePos): Block {
+  const at = (k: string) => posOf(src, raw, k) ?? pos;
+  const allowed = new Set([key, `ansible.builtin.${key}`, 'name', ...INHERITABLE_KEYS]);
+  for (const k of Object.keys(raw)) if (!allowed.has(k)) throw new UserError(`'${k}' cannot be used with ${key}${didYouMean(k, allowed)}`, at(k));
+  const value = raw[key] ?? raw[`ansible.builtin.${key}`];
+  const keywords = parseInheritable(raw, src, pos);
+  if (key === 'import_tasks') {
+    const file = typeof value === 'string' ? value : isObject(value) ? value['file'] : undefined;
+    if (typeof file !== 'string') throw new UserError('import_tasks takes a file name', at(key));
+    if (file.includes('{{')) throw new UserError('import_tasks is resolved while loading and cannot use variables; use include_tasks', at(key));
+    return {
+      ...keywords,
+      kind: 'block',
+      ordinal: state.nextOrdinal++,
+      name: raw['name'] === undefined ? undefined : String(raw['name']),
+      block: loadTaskFile(resolve(dirname(src.file), file), state, at(key)),
+      rescue: [],
+      always: [],
+      pos,
+    };
+  }
+  if (!isObject(value) || typeof value['name'] !== 'string') throw new UserError('import_role needs a mapping with name:', at(key));
+  const { name, tasks_from, handlers_from, ...params } = value;
+  const block = expandRole(String(name), params, { tasksFrom: tasks_from as string | undefined, handlersFrom: handlers_from as string | undefined, always: true }, state, at(key), raw, src);
+  return { ...block, ...keywords, block: block.block, name: raw['name'] === undefined ? block.name : String(raw['name']) };
 }
 
 function parseItems(value: unknown, src: YamlFile, state: LoadState, pos: SourcePos, what: string): Item[] {
@@ -105,7 +301,9 @@ function parseItems(value: unknown, src: YamlFile, state: LoadState, pos: Source
   return value.map((entry) => {
     const p = posOf(src, entry) ?? pos;
     if (!isObject(entry)) throw new UserError(`each entry of '${what}' must be a task (a mapping)`, p);
-    return 'block' in entry ? parseBlock(entry, src, state, p) : parseTask(entry, src, state, p);
+    if ('block' in entry) return parseBlock(entry, src, state, p);
+    const imp = STATIC_IMPORTS.find((k) => k in entry || `ansible.builtin.${k}` in entry);
+    return imp ? parseImport(entry, imp, src, state, p) : parseTask(entry, src, state, p);
   });
 }
 
@@ -172,8 +370,9 @@ function parseTask(raw: Record<string, unknown>, src: YamlFile, state: LoadState
     delay: raw['delay'] === undefined ? 5 : toInt(raw['delay'], at('delay')),
     pos,
     keyPos: posOf(src, raw) ? new Map(src.positions.get(raw)!.keys) : new Map(),
-    baseDir: dirname(src.file),
+    baseDir: state.baseDir ?? dirname(src.file),
   };
+  if (state.role) task.role = state.role;
   if (raw['loop'] !== undefined) task.loop = raw['loop'];
   // with_items flattens one level of nested lists; with_list does not.
   if (raw['with_items'] !== undefined) task.loop = { flatten: raw['with_items'] };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
   isAlias,
@@ -70,6 +71,17 @@ export async function loadYamlFile(file: string): Promise<YamlFile> {
   return parseYaml(buf, file);
 }
 
+/** Synchronous form, for static imports resolved while a playbook is parsed. */
+export function loadYamlFileSync(file: string): YamlFile {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new UserError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseYaml(buf, file);
+}
+
 export function parseYaml(input: Buffer | string, file: string): YamlFile {
   const buf = typeof input === 'string' ? Buffer.from(input) : input;
   const at = (line: number, col: number): SourcePos => ({ file, line, col });
@@ -118,8 +130,13 @@ export function parseYaml(input: Buffer | string, file: string): YamlFile {
         walk(pair.value as YamlNode, (js as Record<string, unknown>)[k], depth + 1);
       }
     } else if (isSeq(node)) {
-      positions.set(js, { pos: posAt(node.range?.[0]), keys: new Map() });
-      node.items.forEach((item, i) => walk(item as YamlNode, (js as unknown[])[i], depth + 1));
+      // Items are keyed by index, so that scalars in a list (role names, hosts) have a position.
+      const keys = new Map<string, SourcePos>();
+      positions.set(js, { pos: posAt(node.range?.[0]), keys });
+      node.items.forEach((item, i) => {
+        keys.set(String(i), posAt((item as YamlNode).range?.[0]));
+        walk(item as YamlNode, (js as unknown[])[i], depth + 1);
+      });
     }
   };
   walk(doc.contents as YamlNode, value, 0);

@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
-import type { Task } from '../model/playbook.js';
+import type { Block, Task } from '../model/playbook.js';
+import type { SourcePos } from '../model/source.js';
 import type { Inventory } from '../inventory/types.js';
 import { resolveHostVars } from '../inventory/ini.js';
 import type { HostState, RunContext } from './context.js';
@@ -8,20 +9,25 @@ import { mergeVars, type VarLayer } from './vars.js';
 
 /**
  * The variables a task sees on a host, lowest precedence first (Ansible's order for the levels
- * we support): magic variables, inventory (group then host), play vars, vars_files, block vars
- * (outer to inner), task vars, set_fact/registered/include_vars, extra vars, loop variables.
+ * we support): magic variables, role defaults, inventory (group then host), play vars,
+ * vars_files, role vars and block vars (outer to inner), task vars, set_fact/registered/
+ * include_vars, role parameters, extra vars, loop variables.
  */
 export function taskVars(ctx: RunContext, host: HostState, scope: Scope, task: Task | undefined, loop: Record<string, unknown> = {}): Record<string, unknown> {
-  const render = (v: unknown, vars: Record<string, unknown>, where?: import('../model/source.js').SourcePos) => ctx.templates.renderDeep(v, vars, where);
+  const render = (v: unknown, vars: Record<string, unknown>, where?: SourcePos) => ctx.templates.renderDeep(v, vars, where);
+  const roles = scope.chain.flatMap((level) => ((level as Partial<Block>).role ? [(level as Block).role!] : []));
+  const [play, ...blocks] = scope.chain;
   const layers: VarLayer[] = [
     { values: magicVars(ctx, host.name, scope) },
+    ...roles.map((r) => ({ values: r.defaults })),
     { values: resolveHostVars(ctx.inventory, host.name) },
-    ...scope.chain.map((level) => ({ values: level.vars, pos: 'pos' in level ? (level as { pos: import('../model/source.js').SourcePos }).pos : undefined })),
+    { values: play!.vars, pos: scope.play.pos },
+    { values: scope.varsFiles },
+    // Blocks outer to inner; a role's block carries the role's vars/main.yml.
+    ...blocks.map((level) => ({ values: level.vars, pos: (level as { pos?: SourcePos }).pos })),
   ];
-  // chain[0] is the play: its vars_files rank just above its vars.
-  layers.splice(3, 0, { values: scope.varsFiles });
   if (task) layers.push({ values: task.vars, pos: task.pos });
-  layers.push({ values: host.facts }, { values: ctx.options.extraVars }, { values: loop });
+  layers.push({ values: host.facts }, ...roles.map((r) => ({ values: r.params })), { values: ctx.options.extraVars }, { values: loop });
   return mergeVars(layers, render);
 }
 

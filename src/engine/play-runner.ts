@@ -11,6 +11,7 @@ import { gatherFacts } from './facts.js';
 import { count } from './counting.js';
 import type { Outcome } from './outcome.js';
 import { hostVars } from './host-vars.js';
+import { INCLUDE_MODULES, resolveInclude } from './includes.js';
 
 type Flow = 'ok' | 'failed' | 'end';
 
@@ -21,6 +22,8 @@ interface BatchRun {
   barrier: StepBarrier;
   announced: number;
   runOnce: Map<Task, { host: HostState; outcome: Promise<Outcome> }>;
+  /** Files loaded by include_tasks/include_role, shared by the hosts of the batch. */
+  includes: Map<string, Item[]>;
   failures: number;
   batch: string[];
   /** any_errors_fatal or max_fail_percentage stopped the play: the playbook stops too. */
@@ -35,6 +38,7 @@ export async function runBatch(ctx: RunContext, play: Play, batch: string[], pla
     barrier: new StepBarrier(batch, play.strategy === 'linear'),
     announced: -1,
     runOnce: new Map(),
+    includes: new Map(),
     failures: 0,
     batch,
     stopPlaybook: false,
@@ -119,6 +123,7 @@ async function runTaskItem(run: BatchRun, host: HostState, task: Task, scope: Sc
   }
   await run.barrier.arrive(host.name, task.ordinal);
   announce(run, task.ordinal, taskLabel(task), scope.handler);
+  if (INCLUDE_MODULES.has(task.module)) return runInclude(run, host, task, scope);
   const outcome = await runMaybeOnce(run, host, task, scope, eff.runOnce);
   if (outcome === undefined) return 'ok';
   count(host, outcome, scope.rescuable);
@@ -146,6 +151,30 @@ async function runTaskItem(run: BatchRun, host: HostState, task: Task, scope: Sc
     default:
       return 'ok';
   }
+}
+
+/** include_tasks / include_role: the included tasks run in this host's flow, once per loop item. */
+async function runInclude(run: BatchRun, host: HostState, task: Task, scope: Scope): Promise<Flow> {
+  let passes;
+  try {
+    passes = resolveInclude(run.ctx, host, task, scope, run.includes);
+  } catch (e) {
+    if (!(e instanceof Error) || !['UserError', 'TemplateError', 'ExprError'].includes(e.name)) throw e;
+    const outcome: Outcome = { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: e.message } };
+    count(host, outcome, scope.rescuable);
+    run.ctx.reporter.event({ type: 'host_result', task: taskLabel(task), host: host.name, status: 'failed', ignored: false, msg: e.message, result: outcome.result });
+    if (!scope.rescuable) onHostFailure(run, effective(scope, task).anyErrorsFatal);
+    return 'failed';
+  }
+  for (const pass of passes) {
+    if (!pass) {
+      count(host, { status: 'skipped', ignored: false, result: {} }, scope.rescuable);
+      continue;
+    }
+    const flow = await runItems(run, host, pass.items, { ...scope, chain: [...scope.chain, pass.scope] });
+    if (flow !== 'ok') return flow;
+  }
+  return 'ok';
 }
 
 /** run_once: the first host runs the task; the others take its result without counting it. */
@@ -179,7 +208,7 @@ async function flushHandlers(run: BatchRun, host: HostState, scope: Scope, at: n
   const handlers = run.play.handlers;
   for (const [i, handler] of handlers.entries()) {
     if (host.failed && !run.play.forceHandlers) return 'failed';
-    const keys = [taskLabel(handler), ...handler.listen];
+    const keys = handlerKeys(handler);
     if (!keys.some((k) => host.notified.has(k))) continue;
     for (const k of keys) host.notified.delete(k);
     const ordinal = at + (i + 1) / (handlers.length + 1) / 2;
@@ -187,6 +216,11 @@ async function flushHandlers(run: BatchRun, host: HostState, scope: Scope, at: n
     if (flow !== 'ok') return flow;
   }
   return 'ok';
+}
+
+/** What a notify may name: the handler, `role : handler` for a role's, or a listen topic. */
+function handlerKeys(h: Task): string[] {
+  return [taskLabel(h), ...(h.role ? [`${h.role} : ${taskLabel(h)}`] : []), ...h.listen];
 }
 
 function announce(run: BatchRun, ordinal: number, name: string, handler: boolean): void {
@@ -206,7 +240,7 @@ function lastOrdinal(items: Item[]): number {
 
 /** Every notify must name a handler (or a listen topic) of the play: checked before connecting. */
 export function checkNotifyTargets(play: Play): void {
-  const known = new Set(play.handlers.flatMap((h) => [taskLabel(h), ...h.listen]));
+  const known = new Set(play.handlers.flatMap(handlerKeys));
   const visit = (items: Item[]) => {
     for (const item of items) {
       if (item.kind === 'block') {

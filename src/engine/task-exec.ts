@@ -159,12 +159,18 @@ async function runModule(ctx: RunContext, host: HostState, task: Task, eff: Effe
   const target = await targetConnection(ctx, host, eff, vars, task);
   const become = becomeFor(ctx, task, eff, vars);
   const env = environmentFor(ctx, task, eff, vars);
+  const playDir = String(vars['playbook_dir']);
   const mctx: ModuleContext = {
     check,
     diff: ctx.options.diff,
     exec: (script, o) => target.exec(script, { stdin: o?.stdin, become, env }),
-    readLocalFile: async (p) => readFile(await existingLocal(task, 'files', p)),
-    renderTemplate: async (p) => String(ctx.templates.renderFile(await existingLocal(task, 'templates', p), vars)),
+    readLocalFile: async (p) => readFile(await existingLocal(task, playDir, 'files', p)),
+    renderTemplate: async (p) => {
+      const file = await existingLocal(task, playDir, 'templates', p);
+      // Partials ({{> name}}) come from the templates/ of the role (or playbook) using them.
+      ctx.templates.registerPartialsFrom(dirname(file));
+      return String(ctx.templates.renderFile(file, vars));
+    },
   };
   const result: ModuleResult = await ctx.forks.add(() => (def as RemoteModule).run(args, mctx));
   const status = result.failed ? 'failed' : result.changed ? 'changed' : 'ok';
@@ -212,13 +218,13 @@ function environmentFor(ctx: RunContext, task: Task, eff: Effective, vars: Recor
 }
 
 /** Controller-side files: `files/` or `templates/` beside the playbook first, then the playbook dir, as Ansible looks. */
-function candidates(task: Task, sub: string, p: string): string[] {
+function candidates(task: Task, playDir: string, sub: string, p: string): string[] {
   if (isAbsolute(p)) return [p];
-  return [join(task.baseDir, sub, p), join(task.baseDir, p), join(dirname(task.pos.file), p)];
+  return [...new Set([join(task.baseDir, sub, p), join(task.baseDir, p), join(dirname(task.pos.file), p), join(playDir, sub, p), join(playDir, p)])];
 }
 
-async function existingLocal(task: Task, sub: string, p: string): Promise<string> {
-  for (const c of candidates(task, sub, p)) {
+async function existingLocal(task: Task, playDir: string, sub: string, p: string): Promise<string> {
+  for (const c of candidates(task, playDir, sub, p)) {
     try {
       await access(c);
       return c;
@@ -226,7 +232,7 @@ async function existingLocal(task: Task, sub: string, p: string): Promise<string
       /* try the next place */
     }
   }
-  throw new UserError(`could not find '${p}' (looked in ${candidates(task, sub, p).join(', ')})`, task.pos);
+  throw new UserError(`could not find '${p}' (looked in ${candidates(task, playDir, sub, p).join(', ')})`, task.pos);
 }
 
 /** Emits the host line for a task (or loop item). Counting happens in the play runner. */

@@ -39,10 +39,22 @@ export interface Task extends Inheritable {
   keyPos: Map<string, SourcePos>;
   /** Playbook directory (or role directory) used to resolve `src:` files and templates. */
   baseDir: string;
+  /** The role this task (or handler) comes from: handlers answer to `role : name` too. */
+  role?: string;
+}
+
+/** A role applied in a play: its defaults sit below the inventory, its params above facts. */
+export interface RoleScope {
+  name: string;
+  dir: string;
+  defaults: Record<string, unknown>;
+  params: Record<string, unknown>;
 }
 
 export interface Block extends Inheritable {
   kind: 'block';
+  /** Set on the block that holds a role's tasks (its `vars` are the role's vars). */
+  role?: RoleScope;
   ordinal: number;
   name?: string;
   block: Item[];

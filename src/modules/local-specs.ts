@@ -59,6 +59,28 @@ export const LOCAL_MODULES: LocalModuleSpec[] = [
   },
   {
     kind: 'local',
+    name: 'include_tasks',
+    freeForm: 'file',
+    schema: obj({ file: { type: 'string', description: 'Tasks file, relative to the including file; may use variables' } }, { required: ['file'] }),
+    docs: { summary: 'Run the tasks of a file, decided at run time (with loop, when, variables)', example: 'include_tasks: "setup-{{ ansible_os_family }}.yml"' },
+  },
+  {
+    kind: 'local',
+    name: 'include_role',
+    schema: {
+      type: 'object',
+      properties: {
+        name: { type: 'string', description: 'Role name or path' },
+        tasks_from: { type: 'string', description: 'Tasks file of the role to run instead of tasks/main.yml' },
+        handlers_from: { type: 'string', description: 'Handlers file of the role instead of handlers/main.yml' },
+      },
+      required: ['name'],
+      description: 'Other keys are role parameters',
+    },
+    docs: { summary: 'Run a role at run time (with loop, when, parameters)', example: 'include_role: { name: nginx, tasks_from: reload }' },
+  },
+  {
+    kind: 'local',
     name: 'include_vars',
     freeForm: 'file',
     schema: obj({ file: { type: 'string', description: 'YAML/JSON file of variables, relative to the playbook' }, name: { type: 'string', description: 'Put the variables under this key' } }, { required: ['file'] }),

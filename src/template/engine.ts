@@ -31,6 +31,7 @@ export class TemplateEngine {
   private readonly exprs = new ExpressionEvaluator();
   private readonly compiled = new Map<string, Compiled>();
   private readonly files = new Map<string, { mtimeMs: number; size: number; compiled: Compiled }>();
+  private readonly partialDirs = new Map<string, string[]>();
   private readonly knownHelpers: Record<string, boolean>;
 
   constructor() {
@@ -84,6 +85,15 @@ export class TemplateEngine {
 
   /** Registers every *.hbs / *.j2 / *.tmpl file of `dir` as a partial named by its base name. */
   registerPartialsFrom(dir: string): string[] {
+    // Every host renders from the same templates/ dir: read it once per run.
+    const known = this.partialDirs.get(dir);
+    if (known) return known;
+    const registered = this.readPartials(dir);
+    this.partialDirs.set(dir, registered);
+    return registered;
+  }
+
+  private readPartials(dir: string): string[] {
     let names: string[];
     try {
       names = readdirSync(dir);

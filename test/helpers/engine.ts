@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import PQueue from 'p-queue';
 import { loadPlaybook } from '../../src/config/playbook-loader.js';
 import { ModuleRegistry } from '../../src/modules/registry.js';
@@ -27,10 +27,14 @@ export interface EngineRun {
  */
 export async function runPlaybookText(
   yaml: string,
+  /** files: more files beside the playbook (paths may have directories: roles/x/tasks/main.yml). */
   opts: { inventory?: string; options?: Partial<RunOptions>; files?: Record<string, string> } = {},
 ): Promise<EngineRun> {
   const dir = mkdtempSync(join(tmpdir(), 'oasis-engine-'));
-  for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(opts.files ?? {})) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text.replaceAll('$DIR', dir));
+  }
   const file = join(dir, 'play.yml');
   writeFileSync(file, yaml.replaceAll('$DIR', dir));
   const modules = new ModuleRegistry();
