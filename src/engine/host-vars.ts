@@ -35,7 +35,7 @@ export function taskVars(ctx: RunContext, host: HostState, scope: Scope, task: T
 export function hostVars(ctx: RunContext, name: string): Record<string, unknown> {
   const facts = ctx.hosts.get(name)?.facts ?? {};
   return mergeVars(
-    [{ values: { inventory_hostname: name } }, { values: resolveHostVars(ctx.inventory, name) }, { values: facts }, { values: ctx.options.extraVars }],
+    [{ values: { inventory_hostname: name, ansible_host: name } }, { values: resolveHostVars(ctx.inventory, name) }, { values: facts }, { values: ctx.options.extraVars }],
     (v, vars, where) => ctx.templates.renderDeep(v, vars, where),
   );
 }
@@ -45,6 +45,8 @@ function magicVars(ctx: RunContext, host: string, scope: Scope): Record<string, 
   const groupNames = [...(inv.hosts.get(host)?.groups ?? [])].filter((g) => g !== 'all' && g !== 'ungrouped').sort();
   return {
     inventory_hostname: host,
+    // Where the host is reached; the inventory's ansible_host overrides it.
+    ansible_host: host,
     inventory_hostname_short: host.split('.')[0],
     inventory_dir: ctx.inventoryFile ? dirname(ctx.inventoryFile) : undefined,
     inventory_file: ctx.inventoryFile,

@@ -90,4 +90,27 @@ describe('roles', () => {
   it('a missing role is an error naming the play line and the places looked in', async () => {
     await expect(runPlaybookText(`- hosts: all\n  roles:\n    - nope\n`, { inventory: ONE, files: ROLES })).rejects.toThrow(/play\.yml:3:7: role 'nope' not found \(looked in .*roles/);
   });
+
+  it('hostvars carries other hosts\' registered results and facts (a join token from a master)', async () => {
+    const r = await runPlaybookText(
+      `- hosts: all
+  tasks:
+    - shell: echo token-{{ inventory_hostname }}
+      register: join
+      when: inventory_hostname == 'h1'
+    - set_fact: { role_name: "{{ 'master' if inventory_hostname == 'h1' else 'worker' }}" }
+- hosts: all
+  tasks:
+    - assert:
+        that:
+          - hostvars['h1'].join.stdout == 'token-h1'
+          - hostvars['h2'].role_name == 'worker'
+          - hostvars[inventory_hostname].ansible_host == inventory_hostname
+          - groups['local'] == ['h1', 'h2', 'h3']
+          - play_hosts | length == 3
+`,
+    );
+    expect(r.events.filter((e) => e.type === 'host_result' && e.status === 'failed')).toEqual([]);
+    expect(r.exitCode).toBe(0);
+  });
 });

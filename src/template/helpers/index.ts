@@ -4,6 +4,7 @@ import { OpError } from '../../expr/errors.js';
 import { LocatedFailure, type HbLoc } from '../errors.js';
 import { OUT_HELPER, PATH_HELPER } from '../rewrite.js';
 import { DATA_HELPERS } from './data.js';
+import { CLUSTER_HELPERS } from './cluster.js';
 import { FILTER_HELPERS } from './filters.js';
 import { outHelper, pathHelper } from './internal.js';
 import { LOGIC_HELPERS } from './logic.js';
@@ -11,7 +12,7 @@ import type { HelperDoc, HelperSpec } from './types.js';
 
 export type { HelperDoc, HelperSpec } from './types.js';
 
-export const HELPER_SPECS: readonly HelperSpec[] = [...FILTER_HELPERS, ...LOGIC_HELPERS, ...DATA_HELPERS];
+export const HELPER_SPECS: readonly HelperSpec[] = [...FILTER_HELPERS, ...LOGIC_HELPERS, ...DATA_HELPERS, ...CLUSTER_HELPERS];
 
 /** Every helper with its summary and a tested example (docs/templates.md is written from it). */
 export const HELPER_DOCS: readonly HelperDoc[] = HELPER_SPECS.map(({ fn: _fn, lenient: _lenient, ...doc }) => doc);
@@ -19,6 +20,7 @@ export const HELPER_DOCS: readonly HelperDoc[] = HELPER_SPECS.map(({ fn: _fn, le
 interface Options {
   hash?: Record<string, unknown>;
   loc?: HbLoc;
+  data?: { root?: unknown };
 }
 
 function wrap(spec: HelperSpec & { fn: NonNullable<HelperSpec['fn']> }): Handlebars.HelperDelegate {
@@ -37,7 +39,7 @@ function wrap(spec: HelperSpec & { fn: NonNullable<HelperSpec['fn']> }): Handleb
       if (k) throw new LocatedFailure(`argument '${k}' of '${spec.name}' is undefined`, 'undefined', options.loc);
     }
     try {
-      return spec.fn(raw, { hash, argName });
+      return spec.fn(raw, { hash, argName, root: options.data?.root });
     } catch (e) {
       if (!(e instanceof OpError)) throw e;
       const reason = spec.name === 'mandatory' ? e.message : `${e.message} (in helper '${spec.name}')`;

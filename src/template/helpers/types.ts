@@ -21,6 +21,8 @@ export interface HelperCall {
   hash: Record<string, unknown>;
   /** For `mandatory`: the variable its first argument names. */
   argName?: string;
+  /** The variables the template was rendered with (cluster helpers read groups/hostvars). */
+  root?: unknown;
 }
 
 export interface HelperSpec extends HelperDoc {
