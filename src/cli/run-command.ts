@@ -1,15 +1,14 @@
-import PQueue from 'p-queue';
 import { loadPlaybook } from '../config/playbook-loader.js';
 import { ModuleRegistry } from '../modules/registry.js';
-import { TemplateEngine } from '../template/engine.js';
 import { ConnectionPool } from '../connection/pool.js';
 import { loadInventories } from '../inventory/load.js';
 import { createReporter } from '../report/index.js';
 import { UserError } from '../model/source.js';
 import type { Playbook } from '../model/playbook.js';
-import type { RunContext, RunOptions } from '../engine/context.js';
+import type { RunOptions } from '../engine/context.js';
 import { groupMembers } from '../engine/host-vars.js';
-import { EXIT, makeHostvars, omitPlaceholder, runPlaybooks } from '../engine/playbook-runner.js';
+import { EXIT, runPlaybooks } from '../engine/playbook-runner.js';
+import { newRunContext } from '../engine/session.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listHosts, listTasks } from './listing.js';
 import { reportError } from './errors.js';
@@ -75,29 +74,15 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
       return EXIT.ok;
     }
     const reporter = createReporter({ mode: o.json ? 'json' : o.output, verbosity: o.verbose, diff: !!o.diff, out: process.stdout, err: process.stderr });
-    const ctx: RunContext = {
-      options,
-      reporter,
-      inventory,
-      inventoryFile,
-      modules,
-      templates: new TemplateEngine(),
-      connections: new ConnectionPool({ knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 }),
-      forks: new PQueue({ concurrency: forks }),
-      hosts: new Map(),
-      omit: omitPlaceholder(),
-      startAt: { name: o.startAtTask, started: new Set() },
-      groups,
-      hostvars: {},
-    };
-    ctx.hostvars = makeHostvars(ctx, () => ctx);
+    const connections = new ConnectionPool({ knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 });
+    const ctx = newRunContext({ inventory, inventoryFile, options, reporter, modules, connections });
     const interrupted = new Promise<number>((resolve) => {
       process.once('SIGINT', () => {
         process.stderr.write('\nERROR: user interrupted execution\n');
         void ctx.connections.closeAll().finally(() => resolve(EXIT.interrupted));
       });
     });
-    const code = await Promise.race([runPlaybooks(ctx, playbooks), interrupted]);
+    const code = await Promise.race([runPlaybooks(ctx, playbooks).finally(() => connections.closeAll()), interrupted]);
     await reporter.close();
     return code;
   } catch (e) {

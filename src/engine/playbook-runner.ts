@@ -29,15 +29,11 @@ export function makeHostvars(ctx: Pick<RunContext, 'inventory'> & Partial<RunCon
 export async function runPlaybooks(ctx: RunContext, playbooks: Playbook[]): Promise<number> {
   const started = Date.now();
   for (const pb of playbooks) for (const play of pb.plays) checkNotifyTargets(play);
-  try {
-    outer: for (const pb of playbooks) {
-      ctx.reporter.event({ type: 'playbook_start', file: pb.file });
-      for (const play of pb.plays) {
-        if (await runPlay(ctx, play)) break outer;
-      }
+  outer: for (const pb of playbooks) {
+    ctx.reporter.event({ type: 'playbook_start', file: pb.file });
+    for (const play of pb.plays) {
+      if (await runPlay(ctx, play)) break outer;
     }
-  } finally {
-    await ctx.connections.closeAll();
   }
   const hosts = Object.fromEntries([...ctx.hosts.values()].sort((a, b) => a.name.localeCompare(b.name)).map((h) => [h.name, h.counters]));
   const states = [...ctx.hosts.values()];

@@ -1,16 +1,14 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import PQueue from 'p-queue';
 import { loadPlaybook } from '../../src/config/playbook-loader.js';
 import { ModuleRegistry } from '../../src/modules/registry.js';
-import { TemplateEngine } from '../../src/template/engine.js';
 import { ConnectionPool } from '../../src/connection/pool.js';
 import { parseIniInventory } from '../../src/inventory/ini.js';
 import type { HostCounters, Reporter, RunEvent } from '../../src/model/events.js';
-import type { RunContext, RunOptions } from '../../src/engine/context.js';
-import { groupMembers } from '../../src/engine/host-vars.js';
-import { makeHostvars, omitPlaceholder, runPlaybooks } from '../../src/engine/playbook-runner.js';
+import type { RunOptions } from '../../src/engine/context.js';
+import { runPlaybooks } from '../../src/engine/playbook-runner.js';
+import { newRunContext } from '../../src/engine/session.js';
 
 export interface EngineRun {
   exitCode: number;
@@ -43,22 +41,9 @@ export async function runPlaybookText(
   const events: RunEvent[] = [];
   const reporter: Reporter = { event: (e) => events.push(e), close: async () => {} };
   const options: RunOptions = { check: false, diff: false, forks: 25, tags: { only: [], skip: [] }, extraVars: {}, verbosity: 0, ...opts.options };
-  const ctx: RunContext = {
-    options,
-    reporter,
-    inventory,
-    modules,
-    templates: new TemplateEngine(),
-    connections: new ConnectionPool({ hostKeyChecking: 'yes', connectTimeoutMs: 5000 }),
-    forks: new PQueue({ concurrency: options.forks }),
-    hosts: new Map(),
-    omit: omitPlaceholder(),
-    startAt: { name: options.startAtTask, started: new Set() },
-    groups: groupMembers(inventory),
-    hostvars: {},
-  };
-  ctx.hostvars = makeHostvars(ctx, () => ctx);
-  const exitCode = await runPlaybooks(ctx, [playbook]);
+  const connections = new ConnectionPool({ hostKeyChecking: 'yes', connectTimeoutMs: 5000 });
+  const ctx = newRunContext({ inventory, options, reporter, modules, connections });
+  const exitCode = await runPlaybooks(ctx, [playbook]).finally(() => connections.closeAll());
   const recap = (events.find((e) => e.type === 'recap') as Extract<RunEvent, { type: 'recap' }>).hosts;
   const lines = events.flatMap((e) => (e.type === 'host_result' ? [`${e.host}:${e.status}${e.item !== undefined ? `:${e.item}` : ''}`] : []));
   return { exitCode, recap, events, lines, dir };
