@@ -10,9 +10,10 @@ export function listHosts(playbooks: Playbook[], inv: Inventory, groups: Record<
   for (const pb of playbooks) {
     out += `\nplaybook: ${pb.file}\n`;
     pb.plays.forEach((play, i) => {
-      let hosts = selectHosts(inv, groups, play.hosts);
+      const warn = (m: string) => process.stderr.write(`[WARNING]: ${m}\n`);
+      let hosts = selectHosts(inv, groups, play.hosts, { warn });
       if (o.limit) {
-        const allowed = new Set(selectHosts(inv, groups, o.limit));
+        const allowed = new Set(selectHosts(inv, groups, o.limit, { warn, limit: true }));
         hosts = hosts.filter((h) => allowed.has(h));
       }
       out += `\n  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.tags.join(', ')}]\n`;

@@ -2,7 +2,8 @@ import { basename, dirname } from 'node:path';
 import type { Block, Task } from '../model/playbook.js';
 import type { SourcePos } from '../model/source.js';
 import type { Inventory } from '../inventory/types.js';
-import { resolveHostVars } from '../inventory/ini.js';
+import { resolveHostVars } from '../inventory/precedence.js';
+import { groupsDict } from '../inventory/groups.js';
 import type { HostState, RunContext } from './context.js';
 import type { Scope } from './scope.js';
 import { mergeVars, type VarLayer } from './vars.js';
@@ -18,9 +19,9 @@ export function taskVars(ctx: RunContext, host: HostState, scope: Scope, task: T
   const roles = scope.chain.flatMap((level) => ((level as Partial<Block>).role ? [(level as Block).role!] : []));
   const [play, ...blocks] = scope.chain;
   const layers: VarLayer[] = [
-    { values: magicVars(ctx, host.name, scope) },
+    { values: magicVars(ctx, host.name, scope), plain: true },
     ...roles.map((r) => ({ values: r.defaults })),
-    { values: resolveHostVars(ctx.inventory, host.name) },
+    { values: resolveHostVars(ctx.inventory, host.name, { playbookDir: scope.play.dir }) },
     { values: play!.vars, pos: scope.play.pos },
     { values: scope.varsFiles },
     // Blocks outer to inner; a role's block carries the role's vars/main.yml.
@@ -42,14 +43,16 @@ export function hostVars(ctx: RunContext, name: string): Record<string, unknown>
 
 function magicVars(ctx: RunContext, host: string, scope: Scope): Record<string, unknown> {
   const inv = ctx.inventory;
+  // The file that named the host (Ansible's per-host inventory_file), else the first -i.
+  const inventoryFile = inv.hosts.get(host)?.source ?? ctx.inventoryFile;
   const groupNames = [...(inv.hosts.get(host)?.groups ?? [])].filter((g) => g !== 'all' && g !== 'ungrouped').sort();
   return {
     inventory_hostname: host,
     // Where the host is reached; the inventory's ansible_host overrides it.
     ansible_host: host,
     inventory_hostname_short: host.split('.')[0],
-    inventory_dir: ctx.inventoryFile ? dirname(ctx.inventoryFile) : undefined,
-    inventory_file: ctx.inventoryFile,
+    inventory_dir: inventoryFile ? dirname(inventoryFile) : undefined,
+    inventory_file: inventoryFile,
     groups: ctx.groups,
     group_names: groupNames,
     hostvars: ctx.hostvars,
@@ -69,22 +72,7 @@ function magicVars(ctx: RunContext, host: string, scope: Scope): Record<string, 
   };
 }
 
-/** Every group's hosts including those of its child groups, in inventory order. */
+/** Every group's hosts including those of its child groups, in Ansible's order (groups magic var). */
 export function groupMembers(inventory: Inventory): Record<string, string[]> {
-  const groups: Record<string, string[]> = {};
-  for (const name of inventory.groups.keys()) groups[name] = hostsOfGroup(inventory, name);
-  return groups;
-}
-
-function hostsOfGroup(inventory: Inventory, group: string): string[] {
-  const seen = new Set<string>();
-  const visit = (g: string, depth: number) => {
-    const grp = inventory.groups.get(g);
-    if (!grp || depth > 50) return;
-    for (const h of grp.hosts) seen.add(h);
-    for (const c of grp.children) visit(c, depth + 1);
-  };
-  visit(group, 0);
-  if (group === 'all') return [...inventory.hosts.keys()];
-  return [...inventory.hosts.keys()].filter((h) => seen.has(h));
+  return groupsDict(inventory);
 }

@@ -46,9 +46,10 @@ export async function runPlaybooks(ctx: RunContext, playbooks: Playbook[]): Prom
 async function runPlay(ctx: RunContext, play: Play): Promise<boolean> {
   // --start-at-task found in an earlier play: this play runs from its start.
   if (ctx.startAt.started.size > 0) ctx.startAt.name = undefined;
-  let hosts = selectHosts(ctx.inventory, ctx.groups, play.hosts);
+  const warn = (message: string) => ctx.reporter.event({ type: 'warning', message });
+  let hosts = selectHosts(ctx.inventory, ctx.groups, play.hosts, { warn });
   if (ctx.options.limit) {
-    const allowed = new Set(selectHosts(ctx.inventory, ctx.groups, ctx.options.limit));
+    const allowed = new Set(selectHosts(ctx.inventory, ctx.groups, ctx.options.limit, { warn, limit: true }));
     hosts = hosts.filter((h) => allowed.has(h));
   }
   for (const h of hosts) if (!ctx.hosts.has(h)) ctx.hosts.set(h, newHostState(h));

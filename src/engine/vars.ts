@@ -8,6 +8,11 @@ export interface VarLayer {
   values: Record<string, unknown>;
   /** Where these variables were written, for errors raised while rendering them. */
   pos?: SourcePos;
+  /**
+   * Values that never hold templates (magic variables): not scanned. Scanning `hostvars` would
+   * call its lazy getters, merging every host's variables for every task: O(hosts²) per task.
+   */
+  plain?: boolean;
 }
 
 function hasTemplate(v: unknown, depth = 0): boolean {
@@ -27,7 +32,7 @@ export function mergeVars(layers: VarLayer[], render: Render): Record<string, un
   for (const layer of layers) {
     for (const key of Object.keys(layer.values)) {
       const raw = layer.values[key];
-      if (!hasTemplate(raw)) {
+      if (layer.plain || !hasTemplate(raw)) {
         Object.defineProperty(merged, key, { value: raw, enumerable: true, configurable: true, writable: true });
         continue;
       }

@@ -1,54 +1,51 @@
-import { readFile, stat } from 'node:fs/promises';
-import { UserError } from '../model/source.js';
-import { parseIniInventory } from './ini.js';
-import type { Inventory } from './types.js';
+import { resolve } from 'node:path';
+import { InventoryBuilder } from './builder.js';
+import { addSource } from './sources.js';
+import type { Inventory, VarsDirLayer } from './types.js';
+import { loadVarsDir } from './vars-dirs.js';
 
-/**
- * -i values: an INI inventory file, or a comma-separated host list (`node1,node2,` as
- * ansible-playbook accepts). Several are merged in order.
- */
-export async function loadInventories(sources: string[]): Promise<{ inventory: Inventory; file?: string }> {
-  const parts: Inventory[] = [];
-  let first: string | undefined;
-  for (const src of sources) {
-    const isFile = await stat(src).then((s) => s.isFile(), () => false);
-    if (!isFile && src.includes(',')) {
-      parts.push(parseIniInventory(src.split(',').map((h) => h.trim()).filter(Boolean).join('\n') + '\n', `-i ${src}`));
-      continue;
-    }
-    if (!isFile) throw new UserError(`inventory '${src}' not found (give a file, or a comma-separated host list such as 'node1,node2,')`, undefined, 5);
-    first ??= src;
-    const text = await readFile(src, 'utf8');
-    if (/^\s*[\w-]+\s*:\s*$/m.test(text) && !/^\s*\[/m.test(text)) {
-      throw new UserError(`${src}: YAML inventories are not supported yet; use the INI format`, { file: src, line: 1, col: 1 });
-    }
-    parts.push(parseIniInventory(text, src));
-  }
-  if (parts.length === 0) parts.push(parseIniInventory('', '(empty inventory)'));
-  return { inventory: mergeInventories(parts), file: first };
+export interface LoadOptions {
+  /** Directories of the playbooks to run: their group_vars/ and host_vars/ apply too. */
+  playbookDirs?: string[];
 }
 
-function mergeInventories(parts: Inventory[]): Inventory {
-  const [head, ...rest] = parts;
-  const out = head!;
-  for (const inv of rest) {
-    for (const [name, h] of inv.hosts) {
-      const cur = out.hosts.get(name);
-      if (!cur) out.hosts.set(name, h);
-      else {
-        Object.assign(cur.vars, h.vars);
-        for (const g of h.groups) cur.groups.add(g);
-      }
-    }
-    for (const [name, g] of inv.groups) {
-      const cur = out.groups.get(name);
-      if (!cur) out.groups.set(name, g);
-      else {
-        for (const h of g.hosts) if (!cur.hosts.includes(h)) cur.hosts.push(h);
-        for (const c of g.children) if (!cur.children.includes(c)) cur.children.push(c);
-        Object.assign(cur.vars, g.vars);
-      }
-    }
+export interface LoadedInventory {
+  inventory: Inventory;
+  /** The first inventory file or directory given (inventory_file for hosts it did not name). */
+  file?: string;
+  /** Things Ansible would warn about: empty files, skipped files, a group and host sharing a name. */
+  warnings: string[];
+}
+
+/**
+ * -i values, merged in order into one inventory as Ansible does (ungrouped/all decided after
+ * the merge): INI or YAML files, directories of them, comma-separated host lists. Then the
+ * group_vars/ and host_vars/ beside each source, and beside each playbook directory.
+ */
+export async function loadInventories(sources: string[], opts: LoadOptions = {}): Promise<LoadedInventory> {
+  const b = new InventoryBuilder();
+  let first: string | undefined;
+  const varsDirs: string[] = [];
+  for (const src of sources) {
+    const parsed = await addSource(b, src);
+    first ??= parsed.path;
+    if (parsed.varsDir) varsDirs.push(parsed.varsDir);
   }
-  return out;
+  const inventory = b.build();
+  const warnings = b.warnings;
+  const groups = [...inventory.groups.keys()];
+  const hosts = [...inventory.hosts.keys()];
+  // Each source's directory is read once; repeats keep their place in the order (Ansible's).
+  const cache = new Map<string, Promise<VarsDirLayer>>();
+  const layer = (kind: VarsDirLayer['kind'], dir: string) => {
+    const key = `${kind}\0${dir}`;
+    if (!cache.has(key)) cache.set(key, loadVarsDir(kind, dir, groups, hosts, warnings));
+    return cache.get(key)!;
+  };
+  const layers: VarsDirLayer[] = [];
+  for (const dir of varsDirs) layers.push(await layer('inventory', dir));
+  for (const dir of new Set((opts.playbookDirs ?? []).map((d) => resolve(d)))) layers.push(await layer('playbook', dir));
+  const withVars = layers.filter((l) => l.groups.size > 0 || l.hosts.size > 0);
+  if (withVars.length > 0) inventory.varsDirs = withVars;
+  return { inventory, file: first, warnings };
 }

@@ -1,3 +1,5 @@
+import { UserError } from '../model/source.js';
+
 /** A parsed inventory: plain data, whatever the file format was. */
 
 export interface InventoryHost {
@@ -6,6 +8,8 @@ export interface InventoryHost {
   vars: Record<string, unknown>;
   /** Every group the host belongs to, directly or through `:children`, including `all`. */
   groups: Set<string>;
+  /** The inventory file that first named the host (Ansible's `inventory_file`). */
+  source?: string;
 }
 
 export interface InventoryGroup {
@@ -15,6 +19,22 @@ export interface InventoryGroup {
   /** Direct child groups. `all` has every group without another parent, `ungrouped` first. */
   children: string[];
   vars: Record<string, unknown>;
+  /** Longest path from `all` (all = 0): deeper groups' variables win. Computed when absent. */
+  depth?: number;
+  /** `ansible_group_priority` (default 1): among groups of the same depth, higher wins. */
+  priority?: number;
+}
+
+/**
+ * Variables read from a `group_vars/` and `host_vars/` pair beside an inventory source or a
+ * playbook. Only names of the inventory's groups and hosts are looked up.
+ */
+export interface VarsDirLayer {
+  kind: 'inventory' | 'playbook';
+  /** Absolute directory holding group_vars/ and host_vars/. */
+  dir: string;
+  groups: Map<string, Record<string, unknown>>;
+  hosts: Map<string, Record<string, unknown>>;
 }
 
 export interface Inventory {
@@ -22,17 +42,19 @@ export interface Inventory {
   hosts: Map<string, InventoryHost>;
   /** Always contains `all` and `ungrouped` (hosts in no group other than `all`). */
   groups: Map<string, InventoryGroup>;
+  /** group_vars/host_vars layers in load order: inventory sources first, then playbook dirs. */
+  varsDirs?: VarsDirLayer[];
 }
 
 /** A malformed inventory; the message reads `FILE:LINE:COL: reason`. */
-export class InventoryError extends Error {
+export class InventoryError extends UserError {
   constructor(
     readonly reason: string,
     readonly file: string,
     readonly line: number,
     readonly col: number,
   ) {
-    super(`${file}:${line}:${col}: ${reason}`);
+    super(reason, { file, line, col });
     this.name = 'InventoryError';
   }
 }

@@ -57,7 +57,9 @@ web1
     expect(inv.hosts.get('::1')!.vars).toEqual({ ansible_port: 2200 });
   });
 
-  it('parses host-line values as literals, :vars values as strings', () => {
+  it('reads values as Python literals on host lines and in :vars alike (ansible-core 2.14), else strings', () => {
+    // Expected values are what `ansible-inventory --list --export` prints for this file. The
+    // documentation's "values in :vars are strings" is not what ansible-core 2.14 does.
     const inv = parse(`[g]
 h n=42 f=1.5 neg=-3 hex=0x1F t=True t2=true no=False none=None s="two words" q="'42'" zip=01234
 h l="[1, 'a', True]" d='{"k": [1, 2], "n": null}' tup=1,2 bare=hello esc=a\\ b big=123456789012345678901 pw=ab#cut
@@ -67,12 +69,25 @@ t=True
 s="quoted value"
 c=8080 # a comment
 color=#fff
+a=hello # not a comment: the value is no literal, so all of it is the string
+b='x' # c
+e=true
+f=None
+g={'k': 1}
+k=
+l=a=b
+mix="a" b
+o=0777
+q=['a', "b",]
 `);
     expect(inv.hosts.get('h')!.vars).toEqual({
-      n: 42, f: 1.5, neg: -3, hex: 31, t: true, t2: true, no: false, none: null, s: 'two words', q: '42', zip: '01234',
-      l: [1, 'a', true], d: { k: [1, 2], n: null }, tup: [1, 2], bare: 'hello', esc: 'a b', big: '123456789012345678901', pw: 'ab',
+      n: 42, f: 1.5, neg: -3, hex: 31, t: true, t2: 'true', no: false, none: null, s: 'two words', q: '42', zip: '01234',
+      l: [1, 'a', true], d: '{"k": [1, 2], "n": null}', tup: [1, 2], bare: 'hello', esc: 'a b', big: '123456789012345678901', pw: 'ab',
     });
-    expect(inv.groups.get('g')!.vars).toEqual({ n: '42', t: 'True', s: 'quoted value', c: '8080', color: '#fff' });
+    expect(inv.groups.get('g')!.vars).toEqual({
+      n: 42, t: true, s: 'quoted value', c: 8080, color: '#fff', a: 'hello # not a comment: the value is no literal, so all of it is the string',
+      b: 'x', e: 'true', f: null, g: { k: 1 }, k: '', l: 'a=b', mix: '"a" b', o: '0777', q: ['a', 'b'],
+    });
   });
 
   it('parses Python string literals', () => {
@@ -91,12 +106,32 @@ color=#fff
     expect(parseIniValue('yes')).toBe('yes');
   });
 
-  it('nests :children, creating groups never defined elsewhere', () => {
-    const inv = parse('[prod:children]\nweb\ndb\n[web]\nw1\n[dc:children]\nprod\n');
+  it('nests :children; a child named before its section joins when the section comes', () => {
+    const inv = parse('[prod:children]\ndb\nweb\n[web]\nw1\n[db]\n[dc:children]\nprod\n');
+    // Ansible links a pending child when its section appears: web before db here.
     expect(inv.groups.get('prod')!.children).toEqual(['web', 'db']);
     expect(inv.groups.get('db')!.hosts).toEqual([]);
     expect(inv.groups.get('all')!.children).toEqual(['ungrouped', 'dc']);
     expect([...inv.hosts.get('w1')!.groups].sort()).toEqual(['all', 'dc', 'prod', 'web']);
+  });
+
+  it('refuses a :children member that no section defines, as Ansible does', () => {
+    expect(errorOf('[prod:children]\nweb\ndb\n[web]\nw1\n').message).toBe(
+      "hosts.ini:3:1: group 'db' is listed in [prod:children] but not defined anywhere (add a [db] section, even an empty one)",
+    );
+  });
+
+  it('sets ansible_port only where a host is first named; an explicit ansible_port wins', () => {
+    const inv = parse('[a]\nh:2222\n[b]\nh:3333\nh2:22 ansible_port=1\n');
+    expect(inv.hosts.get('h')!.vars).toEqual({ ansible_port: 2222 });
+    expect(inv.hosts.get('h2')!.vars).toEqual({ ansible_port: 1 });
+  });
+
+  it('keeps ansible_group_priority out of the variables', () => {
+    const inv = parse('[g]\nh\n[g:vars]\nansible_group_priority=7\nx=1\n');
+    expect(inv.groups.get('g')!.priority).toBe(7);
+    expect(inv.groups.get('g')!.vars).toEqual({ x: 1 });
+    expect(errorOf('[g]\nh\n[g:vars]\nansible_group_priority=high\n').message).toBe("hosts.ini:4:1: ansible_group_priority must be a whole number, got 'high'");
   });
 
   it('reports errors as FILE:LINE:COL', () => {
@@ -120,7 +155,7 @@ color=#fff
 
   it('accepts [g:vars] before [g], CRLF line ends and a BOM', () => {
     const inv = parse('\uFEFF[g:vars]\r\nx=1\r\n[g]\r\nh\r\n');
-    expect(inv.groups.get('g')!.vars).toEqual({ x: '1' });
+    expect(inv.groups.get('g')!.vars).toEqual({ x: 1 });
     expect(inv.groups.get('g')!.hosts).toEqual(['h']);
   });
 });
@@ -162,20 +197,57 @@ v=other
 `);
 
   it('lets child group vars beat parent vars and host vars beat group vars', () => {
-    expect(resolveHostVars(inv, 'w2')).toEqual({ v: 'host', only_all: '1', p: 'prod' });
+    expect(resolveHostVars(inv, 'w2')).toEqual({ v: 'host', only_all: 1, p: 'prod' });
   });
 
   it('orders groups by depth, then priority, then name', () => {
     // w1: all(0) < alpha(1), prod(1), zeta(1) < web(2) → web wins; alpha < zeta by name.
-    expect(resolveHostVars(inv, 'w1')).toEqual({ v: 'web', only_all: '1', p: 'prod', z: '1', a: '1' });
+    expect(resolveHostVars(inv, 'w1')).toEqual({ v: 'web', only_all: 1, p: 'prod', z: 1, a: 1 });
     // s1: other and solo are both depth 1; solo has the higher ansible_group_priority.
     expect(resolveHostVars(inv, 's1').v).toBe('solo');
   });
 
   it('gives ungrouped hosts the all vars', () => {
     const u = parse('[all:vars]\nx=1\n[ungrouped:vars]\ny=2\n\n[g]\nh\n[all]\nloose k=3\n');
-    expect(resolveHostVars(u, 'loose')).toEqual({ x: '1', y: '2', k: 3 });
-    expect(resolveHostVars(u, 'h')).toEqual({ x: '1' });
+    expect(resolveHostVars(u, 'loose')).toEqual({ x: 1, y: 2, k: 3 });
+    expect(resolveHostVars(u, 'h')).toEqual({ x: 1 });
     expect(resolveHostVars(u, 'missing')).toEqual({});
+  });
+});
+
+describe('large and hostile INI inventories', () => {
+  it('reads 20 000 hosts in 500 groups quickly', () => {
+    let text = '';
+    for (let g = 0; g < 500; g++) text += `[g${g}]\nnode${g}-[1:40] x=${g}\n[g${g}:vars]\nv=${g}\n`;
+    text += '[top:children]\n' + Array.from({ length: 500 }, (_, g) => `g${g}`).join('\n') + '\n';
+    const started = performance.now();
+    const inv = parse(text);
+    expect(inv.hosts.size).toBe(20_000);
+    expect(resolveHostVars(inv, 'node499-40')).toEqual({ x: 499, v: 499 });
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
+  it('refuses a group tree deeper than 100 levels, quickly, whatever the order of the sections', () => {
+    const n = 50_000;
+    const bottomUp = Array.from({ length: n }, (_, i) => `[g${n - i}:children]\ng${n - i + 1}\n[g${n - i + 1}]\n`).join('');
+    const started = performance.now();
+    expect(() => parse(bottomUp)).toThrow(/^inventory: group 'g\d+' is nested \d+ levels deep under 'all'; group trees deeper than 100 levels are refused$/);
+    expect(performance.now() - started).toBeLessThan(3000);
+    const ok = Array.from({ length: 99 }, (_, i) => `[g${i}:children]\ng${i + 1}\n`).join('') + '[g99]\nh\n';
+    expect(parse(ok).groups.get('g99')!.depth).toBe(100);
+  });
+});
+
+describe('ranges that ask for too much', () => {
+  it('refuses a range of more than 100 000 hosts before building it', () => {
+    const started = performance.now();
+    expect(errorOf('[g]\nnode[1:999999999999]\n').message).toBe("hosts.ini:2:5: bad host range '[1:999999999999]': it names more than 100000 hosts");
+    expect(errorOf('[g]\nn[1:1000]-[1:1000]\n').message).toMatch(/^hosts.ini:2:2: bad host range '\[1:1000\]': with the ranges after it, it names more than 100000 hosts/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('refuses more than a million host entries in groups', () => {
+    const text = Array.from({ length: 11 }, (_, i) => `[g${i}]\nnode[1:100000]\n`).join('');
+    expect(() => parse(text)).toThrow(/^hosts.ini:22:1: more than 1000000 host entries in groups; inventories this large are refused$/);
   });
 });
