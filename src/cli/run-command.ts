@@ -32,6 +32,7 @@ export interface RunCliOptions {
   verbose: number;
   json?: boolean;
   output: 'auto' | 'live' | 'plain';
+  plan?: boolean;
 }
 
 const splitTags = (v: string[]) => v.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
@@ -41,6 +42,13 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
   try {
     const forks = Number(o.forks);
     if (!Number.isInteger(forks) || forks < 1) throw new UserError(`--forks must be a whole number ≥ 1, got '${o.forks}'`, undefined, EXIT.badOptions);
+    // Every problem of every playbook at once, before anything connects (exit 4, as Ansible's parse errors).
+    const { validatePlaybooks, formatProblem } = await import('../validate/index.js');
+    const problems = validatePlaybooks(files);
+    if (problems.length) {
+      for (const p of problems) process.stderr.write(`ERROR: ${formatProblem(p)}\n`);
+      return 4;
+    }
     const modules = new ModuleRegistry();
     const playbooks: Playbook[] = [];
     for (const f of files) {
@@ -56,7 +64,10 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
       for (const pb of playbooks) process.stdout.write(`\nplaybook: ${pb.file}\n`);
       return EXIT.ok;
     }
-    const { inventory, file: inventoryFile } = await loadInventories(o.inventory);
+    // group_vars/host_vars beside every playbook that has plays (imported ones included).
+    const playbookDirs = playbooks.flatMap((pb) => pb.plays.map((p) => p.dir));
+    const { inventory, file: inventoryFile, warnings } = await loadInventories(o.inventory, { playbookDirs });
+    for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`);
     const options: RunOptions = {
       check: !!o.check,
       diff: !!o.diff,
@@ -66,6 +77,7 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
       limit: o.limit,
       startAtTask: o.startAtTask,
       verbosity: o.verbose,
+      plan: !!o.plan,
     };
     const groups = groupMembers(inventory);
     if (o.listHosts || o.listTasks) {
@@ -73,8 +85,13 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
       process.stdout.write(print(playbooks, inventory, groups, options));
       return EXIT.ok;
     }
-    const reporter = createReporter({ mode: o.json ? 'json' : o.output, verbosity: o.verbose, diff: !!o.diff, out: process.stdout, err: process.stderr });
-    const connections = new ConnectionPool({ knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 });
+    // --plan: a pool that never connects, and a reporter that shows what would run.
+    const { reporter, connections } = o.plan
+      ? (await import('../plan/session.js')).planSession(process.stdout, process.stderr)
+      : {
+          reporter: createReporter({ mode: o.json ? 'json' : o.output, verbosity: o.verbose, diff: !!o.diff, out: process.stdout, err: process.stderr }),
+          connections: new ConnectionPool({ knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 }),
+        };
     const ctx = newRunContext({ inventory, inventoryFile, options, reporter, modules, connections });
     const interrupted = new Promise<number>((resolve) => {
       process.once('SIGINT', () => {

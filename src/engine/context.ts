@@ -15,6 +15,8 @@ export interface RunOptions {
   limit?: string;
   startAtTask?: string;
   verbosity: number;
+  /** --plan: no connection; remote tasks report what they would do (src/plan). */
+  plan?: boolean;
 }
 
 /** Everything a run shares, passed down explicitly (no module-level state). */

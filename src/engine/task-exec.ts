@@ -11,6 +11,8 @@ import { effective, taskLabel, type Effective, type Scope } from './scope.js';
 import { NO_LOG_RESULT, type Outcome } from './outcome.js';
 import { runLocalModule } from './local-modules.js';
 import { hostVars, taskVars } from './host-vars.js';
+import { planLocal, planRemote } from '../plan/planned.js';
+import { assumedConditions, planCondition } from '../plan/assume.js';
 
 /** Runs one task (all loop items, retries, conditions) on one host and reports each result. */
 export async function runTask(ctx: RunContext, host: HostState, task: Task, scope: Scope): Promise<Outcome> {
@@ -19,8 +21,8 @@ export async function runTask(ctx: RunContext, host: HostState, task: Task, scop
   const label = taskLabel(task);
   try {
     if (task.loop === undefined) {
-      if (!conditionHolds(eff.when, vars)) {
-        const outcome = skipped('Conditional result was False');
+      if (!conditionHolds(eff.when, vars, ctx.options.plan)) {
+        const outcome = skipped('Conditional result was False', ctx.options.plan ? assumedConditions(eff.when, vars) : undefined);
         register(host, task, outcome.result);
         return report(ctx, host, task, eff, outcome);
       }
@@ -42,12 +44,13 @@ function isKnownUserFacing(e: unknown): boolean {
   return e instanceof Error && ['TemplateError', 'ExprError'].includes(e.name);
 }
 
-function conditionHolds(when: unknown[], vars: Record<string, unknown>): boolean {
+function conditionHolds(when: unknown[], vars: Record<string, unknown>, plan = false): boolean {
+  if (plan) return planCondition(when, vars);
   return when.length === 0 || evalCondition(when as (string | boolean)[], vars);
 }
 
-function skipped(reason: string): Outcome {
-  return { status: 'skipped', ignored: false, result: { changed: false, skipped: true, skip_reason: reason } };
+function skipped(reason: string, assumed?: string[]): Outcome {
+  return { status: 'skipped', ignored: false, result: { changed: false, skipped: true, skip_reason: reason, ...(assumed?.length ? { _assumed: assumed } : {}) } };
 }
 
 function failure(msg: string): Outcome {
@@ -61,7 +64,7 @@ async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scop
   for (const [index, item] of items.entries()) {
     const itemVars = taskVars(ctx, host, scope, task, { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}) });
     let outcome: Outcome;
-    if (!conditionHolds(eff.when, itemVars)) outcome = skipped('Conditional result was False');
+    if (!conditionHolds(eff.when, itemVars, ctx.options.plan)) outcome = skipped('Conditional result was False', ctx.options.plan ? assumedConditions(eff.when, itemVars) : undefined);
     else outcome = await runOnce(ctx, host, task, eff, itemVars);
     if (outcome.status === 'unreachable') return report(ctx, host, task, eff, outcome);
     const result = { ...outcome.result, item, ansible_loop_var: loopVar };
@@ -107,7 +110,8 @@ async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effect
     attempts++;
     const raw = await runModule(ctx, host, task, eff, vars);
     if (raw.meta) return raw;
-    if (raw.status === 'skipped') {
+    // A planned result is a placeholder: changed_when, failed_when and until cannot judge it.
+    if (raw.status === 'skipped' || raw.result['_plan'] !== undefined) {
       if (task.loop === undefined) register(host, task, raw.result);
       return raw;
     }
@@ -149,28 +153,36 @@ async function runModule(ctx: RunContext, host: HostState, task: Task, eff: Effe
   const def = ctx.modules.get(task.module);
   if (!def) throw new UserError(`unknown module '${task.module}'`, task.pos);
   const check = eff.checkMode === undefined ? ctx.options.check : toBool(renderValue(ctx, task, eff.checkMode, vars));
-  if (def.kind === 'local') return runLocalModule(ctx, host, task, vars, { check });
+  if (def.kind === 'local') {
+    const run = (t: Task) => runLocalModule(ctx, host, t, vars, { check });
+    return ctx.options.plan ? planLocal(task, eff.when, vars, run) : run(task);
+  }
   const args = renderArgs(ctx, task, vars);
   const problem = ctx.modules.check(task.module, args);
   if (problem) return failure(`${task.module}: ${problem} (${task.pos.file}:${task.pos.line}:${task.pos.col})`);
+  const playDir = String(vars['playbook_dir']);
+  const files = {
+    readLocalFile: async (p: string) => readFile(await existingLocal(task, playDir, 'files', p)),
+    renderTemplate: async (p: string) => {
+      const file = await existingLocal(task, playDir, 'templates', p);
+      // Partials ({{> name}}) come from the templates/ of the role (or playbook) using them.
+      ctx.templates.registerPartialsFrom(dirname(file));
+      return String(ctx.templates.renderFile(file, vars));
+    },
+  };
+  // --plan: what would run, without a connection (src/plan).
+  if (ctx.options.plan) return planRemote(task, eff.when, vars, args, eff.noLog !== undefined && toBool(renderValue(ctx, task, eff.noLog, vars)), files);
   if (check && def.supportsCheckMode && !def.supportsCheckMode(args)) {
     return skipped('running in check mode');
   }
   const target = await targetConnection(ctx, host, eff, vars, task);
   const become = becomeFor(ctx, task, eff, vars);
   const env = environmentFor(ctx, task, eff, vars);
-  const playDir = String(vars['playbook_dir']);
   const mctx: ModuleContext = {
     check,
     diff: ctx.options.diff,
     exec: (script, o) => target.exec(script, { stdin: o?.stdin, become, env }),
-    readLocalFile: async (p) => readFile(await existingLocal(task, playDir, 'files', p)),
-    renderTemplate: async (p) => {
-      const file = await existingLocal(task, playDir, 'templates', p);
-      // Partials ({{> name}}) come from the templates/ of the role (or playbook) using them.
-      ctx.templates.registerPartialsFrom(dirname(file));
-      return String(ctx.templates.renderFile(file, vars));
-    },
+    ...files,
   };
   const result: ModuleResult = await ctx.forks.add(() => (def as RemoteModule).run(args, mctx));
   const status = result.failed ? 'failed' : result.changed ? 'changed' : 'ok';
@@ -218,7 +230,7 @@ function environmentFor(ctx: RunContext, task: Task, eff: Effective, vars: Recor
 }
 
 /** Controller-side files: `files/` or `templates/` beside the playbook first, then the playbook dir, as Ansible looks. */
-function candidates(task: Task, playDir: string, sub: string, p: string): string[] {
+export function candidates(task: Pick<Task, 'baseDir' | 'pos'>, playDir: string, sub: string, p: string): string[] {
   if (isAbsolute(p)) return [p];
   return [...new Set([join(task.baseDir, sub, p), join(task.baseDir, p), join(dirname(task.pos.file), p), join(playDir, sub, p), join(playDir, p)])];
 }

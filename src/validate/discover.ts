@@ -1,0 +1,119 @@
+/**
+ * What to validate: the paths given, or the project's playbooks/, roles/, inventory/ and
+ * top-level playbooks. Files are classified by where they sit (roles/x/tasks, group_vars/,
+ * inventory/, templates/, service.yml) and otherwise by their content when validated.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
+import { isDir, isRoleDir } from './role-dir.js';
+
+export type Kind = 'playbook' | 'tasks' | 'handlers' | 'vars' | 'inventory' | 'service' | 'template' | 'role' | 'meta' | 'auto' | 'auto-playbook';
+
+export interface Target {
+  path: string;
+  /** auto: decided by content; auto-playbook: validated only if it is a playbook. */
+  kind: Kind;
+}
+
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'files', '.git']);
+const YAML = /\.(ya?ml|json)$/;
+const TEMPLATE_EXT = /\.(hbs|j2|tmpl)$/;
+const VARS_DIRS = new Set(['group_vars', 'host_vars', 'vars', 'defaults']);
+const NOT_INVENTORY = /\.(md|txt|rst|orig|bak|swp|retry|pyc)$|~$/;
+
+export function discover(paths: string[], cwd = process.cwd()): { targets: Target[]; missing: string[] } {
+  const targets: Target[] = [];
+  const missing: string[] = [];
+  if (paths.length === 0) {
+    for (const d of ['playbooks', 'roles', 'inventory']) if (isDir(join(cwd, d))) walkDir(join(cwd, d), targets, undefined);
+    for (const f of safeList(cwd)) if (YAML.test(f) && !f.startsWith('.') && isFile(join(cwd, f))) targets.push({ path: join(cwd, f), kind: 'auto-playbook' });
+    return { targets, missing };
+  }
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    if (!existsSync(abs)) missing.push(p);
+    else if (isDir(abs)) {
+      // A role given by itself: a directory with tasks/, handlers/ or meta/ and no playbooks.
+      const explicitRole = isRoleDir(abs) && !safeList(abs).some((f) => YAML.test(f));
+      if (explicitRole) targets.push({ path: abs, kind: 'role' });
+      else walkDir(abs, targets, undefined);
+    } else targets.push({ path: abs, kind: classifyFile(abs) });
+  }
+  return { targets, missing };
+}
+
+function walkDir(dir: string, out: Target[], hint: 'inventory' | 'vars' | undefined): void {
+  const name = basename(dir);
+  if (basename(dirname(dir)) === 'roles' && isRoleDir(dir)) {
+    out.push({ path: dir, kind: 'role' });
+    return;
+  }
+  const inventory = hint === 'inventory' || name === 'inventory' || name === 'inventories';
+  const vars = hint === 'vars' || VARS_DIRS.has(name);
+  for (const e of safeList(dir)) {
+    if (e.startsWith('.') || SKIP_DIRS.has(e)) continue;
+    const p = join(dir, e);
+    if (isDir(p)) {
+      walkDir(p, out, vars || VARS_DIRS.has(e) ? 'vars' : inventory ? 'inventory' : undefined);
+      continue;
+    }
+    if (vars) {
+      if (YAML.test(e)) out.push({ path: p, kind: 'vars' });
+    } else if (inventory) {
+      if (!NOT_INVENTORY.test(e)) out.push({ path: p, kind: 'inventory' });
+    } else {
+      // Beside playbooks, only YAML, templates and .ini files mean something to us (not README, Makefile).
+      const kind = classifyFile(p);
+      if (YAML.test(e) || kind === 'template' || e.endsWith('.ini')) out.push({ path: p, kind });
+    }
+  }
+}
+
+/** By the directories around the file; `auto` when only its content can tell. */
+export function classifyFile(file: string): Kind {
+  const parts = dirname(file).split(sep);
+  const parent = parts.at(-1) ?? '';
+  const name = basename(file);
+  if (parts.some((d) => d === 'group_vars' || d === 'host_vars') || parent === 'vars' || parent === 'defaults') return YAML.test(name) ? 'vars' : 'auto';
+  if (parent === 'templates' || TEMPLATE_EXT.test(name)) return 'template';
+  if (name === 'service.yml') return 'service';
+  if (parent === 'tasks') return 'tasks';
+  if (parent === 'handlers') return 'handlers';
+  if (parent === 'meta' && /^main\.ya?ml$/.test(name)) return 'meta';
+  if (parts.includes('inventory') || parts.includes('inventories') || name.endsWith('.ini') || extname(name) === '') return 'inventory';
+  return 'auto';
+}
+
+/** A parsed YAML value's kind, for files that only their content can classify. */
+export function classifyValue(value: unknown): 'playbook' | 'tasks' | 'inventory' | 'vars' {
+  if (Array.isArray(value)) {
+    const plays = value.some((e) => typeof e === 'object' && e !== null && ['hosts', 'import_playbook', 'ansible.builtin.import_playbook'].some((k) => Object.hasOwn(e, k)));
+    return plays || value.length === 0 ? 'playbook' : 'tasks';
+  }
+  if (value === null || typeof value !== 'object') return 'playbook';
+  return looksLikeInventory(value as Record<string, unknown>) ? 'inventory' : 'vars';
+}
+
+function looksLikeInventory(v: Record<string, unknown>): boolean {
+  const groups = Object.values(v);
+  if (groups.length === 0) return false;
+  const sections = ['hosts', 'children', 'vars'];
+  const isGroup = (g: unknown) => g === null || (typeof g === 'object' && !Array.isArray(g) && Object.keys(g).some((k) => sections.includes(k)));
+  return groups.every(isGroup) && groups.some((g) => g !== null);
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,208 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { lines, project } from './helpers.js';
+
+const BROKEN = fileURLToPath(new URL('./fixtures/broken', import.meta.url));
+const CLEAN = fileURLToPath(new URL('./fixtures/clean', import.meta.url));
+
+describe('validate: one rule per line of fixtures/broken/site.yml, all reported at once', () => {
+  it('reports every problem with its file:line:col, sorted', async () => {
+    expect(await lines(BROKEN, ['site.yml'])).toEqual([
+      "site.yml:4:3: unknown play keyword 'gather_fact'; did you mean 'gather_facts'?",
+      "site.yml:5:33: vars_files: 'vars/missing.yml' not found",
+      "site.yml:7:5: 'bad-name' is not a valid variable name (letters, digits and _, not starting with a digit)",
+      expect.stringMatching(/^site\.yml:9:7: role 'webb' not found \(looked in .*\); did you mean 'web'\?$/),
+      "site.yml:13:7: unknown module 'copyy'; did you mean 'copy'?",
+      "site.yml:15:42: copy: unsupported parameter 'mdoe'; did you mean 'mode'?",
+      "site.yml:17:47: file: 'recurse' must be a boolean (true, false, yes, no) or a {{ template }}, got a list",
+      "site.yml:19:29: file: 'state' must be one of file, directory, absent, link, hard, touch (or a {{ template }}), got 'directroy'",
+      "site.yml:21:15: copy: could not find 'nowhere.txt' (looked in files/nowhere.txt, nowhere.txt)",
+      "site.yml:23:19: template: could not find 'nowhere.hbs' (looked in templates/nowhere.hbs, nowhere.hbs)",
+      "site.yml:27:16: template syntax error: unexpected '|'; Jinja filters are not supported inside a larger string: write {{default value fallback}} instead of '| default'",
+      "site.yml:29:16: template syntax error: Jinja statements like '{% if %}' are not supported: write {{#if cond}}…{{else}}…{{/if}}",
+      "site.yml:31:16: unknown filter 'to_jsn'; did you mean 'to_json'?",
+      "site.yml:34:7: invalid condition 'app_name ==': unexpected end of expression",
+      "site.yml:36:16: warning: 'app_nmae' is not defined by the playbook, its roles or vars files: it must come from the inventory or -e; did you mean 'app_name'?",
+      "site.yml:39:7: task 'notifies a handler that does not exist' notifies 'restart ap', but the play has no handler with that name or listen topic; did you mean 'restart app'?",
+      "site.yml:45:7: 'retries' must be a whole number, got 'many'",
+      "site.yml:49:7: unknown block keyword 'rescuee'; did you mean 'rescue'?",
+      'tasks/loop-b.yml:1:3: include cycle: tasks/loop-a.yml -> tasks/loop-b.yml -> tasks/loop-a.yml',
+      'templates/broken.hbs:4:1: template syntax error: unexpected end of template (is a block or {{ left open?)',
+    ]);
+  });
+
+  it('a variable nothing defines is an error once the inventory and -e are known, unless -e defines it', async () => {
+    const inventory = project({ 'hosts.ini': '[web]\nweb1 app_port=80\n' });
+    const withInventory = await lines(BROKEN, ['site.yml'], { inventory: [`${inventory}/hosts.ini`] });
+    expect(withInventory).toContain(
+      "site.yml:36:16: undefined variable 'app_nmae': not defined by the playbook, its roles, vars files, the inventory or -e; did you mean 'app_name'?",
+    );
+    const withExtra = await lines(BROKEN, ['site.yml'], { inventory: [`${inventory}/hosts.ini`], extraVars: { app_nmae: 1 } });
+    expect(withExtra.join('\n')).not.toContain('app_nmae');
+  });
+
+  it('a clean project (playbooks, roles, inventories, templates, service) has no problem', async () => {
+    expect(await lines(CLEAN, [''])).toEqual([]);
+  });
+});
+
+describe('validate: rules, each on its own', () => {
+  it('handlers: a role handler as `role : name` or plain, a listen topic; a missing one with a hint', async () => {
+    const dir = project({
+      'site.yml': `- hosts: all
+  roles: [web]
+  tasks:
+    - command: /bin/true
+      notify: ["web : reload", reload, everything]
+    - command: /bin/true
+      notify: "web : relaod"
+  handlers:
+    - name: all of them
+      command: /bin/true
+      listen: everything
+`,
+      'roles/web/tasks/main.yml': '- command: /bin/true\n  notify: reload\n',
+      'roles/web/handlers/main.yml': '- name: reload\n  command: /bin/true\n',
+    });
+    expect(await lines(dir, ['site.yml'])).toEqual([
+      "site.yml:7:7: task 'command' notifies 'web : relaod', but the play has no handler with that name or listen topic; did you mean 'web : reload'?",
+    ]);
+  });
+
+  it('roles: missing role, missing tasks_from, dependency cycle; files and templates looked up in the role first', async () => {
+    const dir = project({
+      'site.yml': `- hosts: all
+  roles:
+    - a
+  tasks:
+    - include_role: { name: b, tasks_from: nope }
+    - import_role: { name: nginxx }
+`,
+      'roles/a/meta/main.yml': 'dependencies: [b]\n',
+      'roles/a/tasks/main.yml': '- template: { src: page.hbs, dest: /x }\n- copy: { src: data.txt, dest: /y }\n',
+      'roles/a/templates/page.hbs': 'hello {{ inventory_hostname }}\n',
+      'roles/a/files/data.txt': 'data\n',
+      'roles/b/meta/main.yml': 'dependencies: [a]\n',
+      'roles/b/tasks/main.yml': '- debug: { msg: b }\n',
+    });
+    const out = await lines(dir, ['site.yml']);
+    expect(out).toEqual([
+      'roles/a/meta/main.yml:1:16: role dependency cycle: roles/b -> roles/a -> roles/b',
+      'roles/b/meta/main.yml:1:16: role dependency cycle: roles/a -> roles/b -> roles/a',
+      "site.yml:5:23: role 'b' has no tasks/nope",
+      expect.stringMatching(/^site\.yml:6:22: role 'nginxx' not found \(looked in .*\); did you mean 'nginx'\?$/),
+    ]);
+  });
+
+  it('undefined variables: nothing reported for what the playbook defines, guards, loops and registers', async () => {
+    const dir = project({
+      'site.yml': `- hosts: all
+  vars_files: [vars.yml]
+  vars:
+    a: 1
+  pre_tasks:
+    - set_fact: { b: 2 }
+    - stat: { path: /x }
+      register: st
+    - include_vars: more.yml
+  roles:
+    - role: r
+      p: 3
+  tasks:
+    - debug: { msg: "{{ a }} {{ b }} {{ st.stat.exists }} {{ c }} {{ d }} {{ p }} {{ rd }} {{ inventory_hostname }} {{ ansible_host }}" }
+    - debug: { msg: "{{ item }} {{ idx }}" }
+      loop: [1, 2]
+      loop_control: { index_var: idx }
+    - debug: { msg: "{{ x }}" }
+      when: x is defined
+    - debug: { msg: "{{ y | default(1) }}" }
+    - debug: { msg: "{{default z 2}}" }
+    - debug: { msg: "{{ hostvars[inventory_hostname].w }}" }
+    - debug: { msg: "{{ q if q is defined else 1 }}" }
+    - debug: { msg: "{{ nowhere }}" }
+`,
+      'vars.yml': 'c: 1\n',
+      'vars/more.yml': 'd: 1\n',
+      'roles/r/tasks/main.yml': '- debug: { msg: "{{ rd }}" }\n',
+      'roles/r/defaults/main.yml': 'rd: 1\n',
+    });
+    expect(await lines(dir, ['site.yml'])).toEqual([
+      "site.yml:24:16: warning: 'nowhere' is not defined by the playbook, its roles or vars files: it must come from the inventory or -e",
+    ]);
+  });
+
+  it('undefined variables are not checked when an include or vars file is chosen at run time', async () => {
+    const dir = project({
+      'site.yml': `- hosts: all
+  tasks:
+    - include_vars: "{{ env_name }}.yml"
+    - debug: { msg: "{{ from_somewhere }}" }
+`,
+    });
+    expect(await lines(dir, ['site.yml'])).toEqual([]);
+  });
+
+  it('a file with 5 problems reports 5', async () => {
+    const dir = project({
+      'five.yml': `- hosts: all
+  tasks:
+    - cpy: { dest: /x }
+    - copy: { dest: /x, content: a, mdoe: 1 }
+    - file: { path: /x, state: nope }
+    - debug: { msg: hi }
+      when: "a =="
+    - command: /bin/true
+      notify: nobody
+`,
+    });
+    const out = await lines(dir, ['five.yml']);
+    expect(out).toHaveLength(5);
+    expect(out.map((l) => l.split(':').slice(0, 3).join(':'))).toEqual(['five.yml:3:7', 'five.yml:4:37', 'five.yml:5:25', 'five.yml:7:7', 'five.yml:9:7']);
+  });
+
+  it('module arguments: k=v strings, args:, free-form, missing or exclusive parameters, legacy names', async () => {
+    const dir = project({
+      'site.yml': `- hosts: all
+  tasks:
+    - copy: src=a.txt dest=/x mdoe=0644
+    - command: ls -l creates=/x
+      args: { chdir: /tmp, cwd: /x }
+    - file: { state: directory }
+    - copy: { content: a, src: a.txt, dest: /x }
+    - ansible.legacy.stat: { path: /x }
+    - ansible.builtin.shell: echo hi
+    - meta: flush_handlers
+    - stat:
+`,
+      'files/a.txt': 'a\n',
+    });
+    expect(await lines(dir, ['site.yml'])).toEqual([
+      "site.yml:3:7: copy: unsupported parameter 'mdoe'; did you mean 'mode'?",
+      "site.yml:5:28: command: unsupported parameter 'cwd'; did you mean 'cmd'?",
+      'site.yml:6:7: file: missing required parameter: give one of path, dest, name',
+      'site.yml:7:7: copy: give only one of content, src',
+      "site.yml:11:7: stat: missing required parameter 'path'",
+    ]);
+  });
+
+  it('inventories (YAML against the schema, INI as the run reads it), variable files, service manifests', async () => {
+    const dir = project({
+      'inventory/hosts.yml': 'all:\n  hosts:\n    a: { ansible_port: x }\n  children:\n    web:\n      hostss: {}\n      vars: { bad-var: 1 }\n',
+      'inventory/broken.ini': '[web\nweb1\n',
+      'inventory/group_vars/web.yml': '- not a mapping\n',
+      'playbooks/svc/service.yml': 'name: other\nport: http\nrequirments: {}\nconflicts: [nope]\n',
+    });
+    expect(await lines(dir, ['inventory', 'playbooks'])).toEqual([
+      expect.stringMatching(/^inventory\/broken\.ini:1:1: /),
+      'inventory/group_vars/web.yml:1:1: a variables file must hold a mapping of names to values',
+      "inventory/hosts.yml:3:10: 'all.hosts.a.ansible_port' must be a whole number or a {{ template }}, got 'x'",
+      "inventory/hosts.yml:6:7: unknown key 'hostss' in 'all.children.web'; did you mean 'hosts'?",
+      "inventory/hosts.yml:7:15: 'bad-var' is not a valid variable name (letters, digits and _, not starting with a digit)",
+      "playbooks/svc/service.yml:1:1: service name 'other' differs from its directory 'svc'",
+      "playbooks/svc/service.yml:1:1: service 'svc' has no install.yml",
+      "playbooks/svc/service.yml:2:1: 'port' must be a whole number, got a string",
+      "playbooks/svc/service.yml:3:1: unknown key 'requirments' in service manifest; did you mean 'requirements'?",
+      "playbooks/svc/service.yml:4:13: warning: conflicts: no service 'nope' beside this one",
+    ]);
+  });
+});
