@@ -1,0 +1,32 @@
+// Node labels from a small YAML file: `labels: {zone: kitchen, disk: ssd}`. Values become strings.
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseYaml } from '../config/yaml.js';
+
+export function defaultLabelsFile(): string {
+  return join(homedir(), '.oasis', 'labels.yml');
+}
+
+/** The labels in `file`; a missing file is no labels unless `required` (given on the command line). */
+export async function readLabels(file: string, required: boolean): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !required) return {};
+    throw new Error(`cannot read labels file ${file}: ${(e as Error).message}`);
+  }
+  const doc = parseYaml(text, file).value;
+  if (doc === null || doc === undefined) return {};
+  const labels = (doc as { labels?: unknown }).labels;
+  if (typeof doc !== 'object' || Array.isArray(doc) || (labels !== undefined && labels !== null && (typeof labels !== 'object' || Array.isArray(labels)))) {
+    throw new Error(`${file}: expected a mapping \`labels: {key: value}\``);
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((labels ?? {}) as Record<string, unknown>)) {
+    if (v === null || typeof v === 'object') throw new Error(`${file}: label '${k}' must be a string, number or boolean, got ${v === null ? 'null' : Array.isArray(v) ? 'a list' : 'a mapping'}`);
+    out[k] = String(v);
+  }
+  return out;
+}

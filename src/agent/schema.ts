@@ -1,0 +1,25 @@
+// Validates metadata against schemas/node-metadata.schema.json (JSON Schema 2020-12) with ajv.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+
+/** schemas/ sits two levels above both src/agent and dist/agent. */
+export const METADATA_SCHEMA_FILE = fileURLToPath(new URL('../../schemas/node-metadata.schema.json', import.meta.url));
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(METADATA_SCHEMA_FILE, 'utf8')) as object;
+    // `format` is an annotation here; updatedAt's `pattern` does the checking (no ajv-formats).
+    compiled = new Ajv2020({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+  }
+  return compiled;
+}
+
+/** Every problem as `/path: message`, or an empty list when the value is valid metadata. */
+export function metadataProblems(value: unknown): string[] {
+  const validate = validator();
+  if (validate(value)) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
+}

@@ -1,0 +1,50 @@
+// `oasis-play agent`: keeps ~/meta-data.json up to date on a node (see docs/nodes.md).
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { UserError } from '../model/source.js';
+import { runAgent } from '../agent/agent.js';
+import { defaultLabelsFile } from '../agent/labels.js';
+import { defaultMetadataFile } from '../agent/store.js';
+import { reportError } from './errors.js';
+
+export interface AgentCliOptions {
+  interval: string;
+  once?: boolean;
+  file?: string;
+  labels?: string;
+}
+
+const expandHome = (p: string) => resolve(p.replace(/^~(?=$|\/)/, homedir()));
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+export async function agentCommand(o: AgentCliOptions): Promise<number> {
+  try {
+    const interval = Number(o.interval);
+    if (!Number.isFinite(interval) || interval <= 0) throw new UserError(`--interval must be a number of seconds > 0, got '${o.interval}'`, undefined, 5);
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    try {
+      await runAgent({
+        file: o.file ? expandHome(o.file) : defaultMetadataFile(),
+        labelsFile: o.labels ? expandHome(o.labels) : defaultLabelsFile(),
+        labelsRequired: o.labels !== undefined,
+        intervalSeconds: interval,
+        once: !!o.once,
+        version: version(),
+        signal: stop.signal,
+      });
+    } finally {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    }
+    return 0;
+  } catch (e) {
+    return reportError(e instanceof UserError ? e : new UserError(`agent: ${(e as Error).message}`), 0);
+  }
+}

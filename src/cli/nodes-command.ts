@@ -1,0 +1,80 @@
+// `oasis-play nodes`: which nodes are live, stale or down, and how loaded, least busy first.
+import { UserError } from '../model/source.js';
+import { Discoverer } from '../discovery/discover.js';
+import { formatNodesTable } from '../discovery/table.js';
+import { loadInventories } from '../inventory/load.js';
+import type { NodeStatus } from '../discovery/types.js';
+import { reportError } from './errors.js';
+
+export interface NodesCliOptions {
+  inventory: string[];
+  json?: boolean;
+  watch?: boolean;
+  knownHosts?: string;
+  hostKeyChecking: 'yes' | 'accept-new' | 'no';
+  timeout: string;
+  forks: string;
+  staleAfter?: string;
+  scorer: string;
+}
+
+const WATCH_MS = 2000;
+
+function number(value: string, flag: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min) throw new UserError(`${flag} must be a number ≥ ${min}, got '${value}'`, undefined, 5);
+  return n;
+}
+
+function render(nodes: NodeStatus[], json: boolean): string {
+  return json ? `${JSON.stringify(nodes.map(({ metadata: _, ...n }) => n))}\n` : formatNodesTable(nodes);
+}
+
+export async function nodesCommand(o: NodesCliOptions): Promise<number> {
+  let d: Discoverer | undefined;
+  try {
+    if (o.inventory.length === 0) throw new UserError('nodes: give an inventory with -i (a file, or a host list like node1,node2,)', undefined, 5);
+    const { inventory, warnings } = await loadInventories(o.inventory);
+    for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
+    d = new Discoverer(inventory, {
+      knownHostsFile: o.knownHosts,
+      hostKeyChecking: o.hostKeyChecking,
+      connectTimeoutMs: number(o.timeout, '--timeout', 0.1) * 1000,
+      concurrency: Math.floor(number(o.forks, '--forks', 1)),
+      ...(o.staleAfter !== undefined && { staleAfterSeconds: number(o.staleAfter, '--stale-after', 0) }),
+      scorer: o.scorer,
+    });
+    if (!o.watch) {
+      process.stdout.write(render(await d.probe(), !!o.json));
+      return 0;
+    }
+    // Until Ctrl-C: each round reuses the connections of the last one.
+    let stop = false;
+    let wake: () => void = () => {};
+    const onSigint = () => {
+      stop = true;
+      wake();
+    };
+    process.once('SIGINT', onSigint);
+    try {
+      while (!stop) {
+        const started = Date.now();
+        const out = render(await d.probe(), !!o.json);
+        if (stop) break;
+        const clear = !o.json && process.stdout.isTTY ? '\x1b[H\x1b[2J' : '';
+        process.stdout.write(`${clear}${o.json ? '' : `${new Date().toLocaleTimeString()}  (every ${WATCH_MS / 1000} s, Ctrl-C to stop)\n`}${out}`);
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, Math.max(0, WATCH_MS - (Date.now() - started)));
+        });
+      }
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    return 0;
+  } catch (e) {
+    return reportError(e instanceof Error && e.message.startsWith('unknown scorer') ? new UserError(e.message, undefined, 5) : e, 0);
+  } finally {
+    await d?.close();
+  }
+}
