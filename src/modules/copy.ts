@@ -8,6 +8,7 @@ import { diffLines, fail, makeDiff } from './lib/result.js';
 import { diffText } from './lib/text.js';
 import { writeFile } from './lib/write-file.js';
 import { assumedByEarlierTask } from './lib/edit-file.js';
+import { eagerOutcome, eagerProbes, eagerWriteScript } from './lib/eager-write.js';
 
 export interface CopyArgs extends AttrArgs {
   dest: string;
@@ -64,8 +65,17 @@ export async function deployContent(o: DeployOptions, ctx: ModuleContext): Promi
     { path: dirname(destDir) },
   ];
   if (o.srcName !== undefined) probes.push({ path: joinPath(destDir, o.srcName), checksum: true, content: ctx.diff, maxContent: MAX_DIFF });
-  const insp = await inspect(ctx, probes);
+  const checksum = createHash('sha1').update(o.content).digest('hex');
+  // A changed file in one round trip where the write does not depend on the inspection (lib/eager-write.ts).
+  const eager = eagerWriteScript({ ...o, dest: destDir, checksum }, ctx);
+  const insp = await inspect(ctx, eager ? eagerProbes(probes) : probes, undefined, eager);
   if ('error' in insp) return fail(`Could not inspect ${o.dest}: ${insp.error}`, { dest: o.dest });
+  const early = eager && eagerOutcome(insp.stdout);
+  if (early) {
+    const base = { dest: destDir, ...(o.src !== undefined ? { src: o.src } : {}) };
+    if (!early.written) return fail(`Could not write ${destDir}: ${early.msg}`, base);
+    return { ...base, checksum, size: o.content.length, state: 'file', changed: true, ...statResult(insp.paths[0]!.stat) };
+  }
   const [atDest, parent, inDir] = insp.paths as [PathInfo, PathInfo, PathInfo | undefined];
 
   // Where the file goes: dest itself, or inside it when dest is (or is meant to be) a directory.
@@ -86,7 +96,6 @@ export async function deployContent(o: DeployOptions, ctx: ModuleContext): Promi
   if (current?.type === 'directory') return fail(`Destination ${dest} is a directory`, base);
   if (target.lstat && o.force === false) return { ...base, changed: false, msg: 'file already exists' };
 
-  const checksum = createHash('sha1').update(o.content).digest('hex');
   const result = { ...base, checksum, size: o.content.length, state: 'file' };
 
   if (!current || target.checksum !== checksum) {

@@ -6,6 +6,7 @@ import { parseStamps, parseTimeArg, stampProbe } from './lib/file-times.js';
 import { STAT_FORMAT, inspect, parseStat, stateOf } from './lib/inspect.js';
 import { basename, dirname, joinPath, pathArg } from './lib/paths.js';
 import { diffLines, fail } from './lib/result.js';
+import { eagerDirectory, eagerOutcome } from './lib/eager-write.js';
 
 export type { FileArgs };
 
@@ -26,17 +27,26 @@ async function runFile(args: FileArgs, ctx: ModuleContext): Promise<ModuleResult
 
   const src = args.src;
   const srcPath = src === undefined ? path : args.state === 'hard' || src.startsWith('/') ? src : joinPath(dirname(path), src);
+  // A missing directory is made in the inspection's round trip (lib/eager-write.ts).
+  const eager = eagerDirectory(args, path, [mtime, atime], ctx);
   const insp = await inspect(
     ctx,
     [
       { path, tree: args.recurse === true, emptiness: args.state === 'link' },
       { path: srcPath },
       { path: dirname(path) },
-      { path: joinPath(path, basename(src ?? '.')) },
+      // Only hard links use it (a src inside a directory dest); without src it repeats probe 0, which inspect() runs once.
+      { path: src === undefined ? path : joinPath(path, basename(src)) },
     ],
     stampProbe([mtime, atime]),
+    eager?.script,
   );
   if ('error' in insp) return fail(`Could not inspect ${path}: ${insp.error}`, { path });
+  const early = eager && eagerOutcome(insp.stdout);
+  if (early) {
+    if (!early.written) return fail(`Could not set ${path} to state directory: ${early.msg}`, { path });
+    return { ...eager.out.result, changed: true, ...statResult(insp.paths[0]!.stat ?? eager.out.predicted) };
+  }
 
   const prev = stateOf(insp.paths[0]!.lstat);
   // Ansible's default: keep what is there ('hard' is just a file here), else a file.

@@ -125,7 +125,10 @@ const directory: Handler = (env) => {
     let created: Partial<StatInfo> = {};
     for (const dir of ancestors(path)) {
       const attrs = createAttrs(env, dir, true);
-      out.script.push(lines(sh`if [ ! -d ${dir} ]; then mkdir -- ${dir} || exit 1`, attrs.script, raw('fi')));
+      // Only a mode to set: mkdir -m sets it as it creates, one process per directory instead of two.
+      const modeOnly = env.args.mode !== undefined && env.args.owner === undefined && env.args.group === undefined;
+      if (modeOnly) out.script.push(sh`if [ ! -d ${dir} ]; then mkdir -m ${chmodArg(attrs.stat.mode!)} -- ${dir} || exit 1; fi`);
+      else out.script.push(lines(sh`if [ ! -d ${dir} ]; then mkdir -- ${dir} || exit 1`, attrs.script, raw('fi')));
       created = attrs.stat;
     }
     const times = planTimes(path, env.mtime, env.atime, undefined, env.stamps);

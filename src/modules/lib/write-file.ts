@@ -23,6 +23,8 @@ export interface WriteFileOptions {
   follow?: boolean;
   /** Missing parent directories to create first (outermost first), with this mode if given. */
   createDirs?: { paths: string[]; mode?: number };
+  /** No final stat: the caller inspects the path right after (one process less per write). */
+  noFinalStat?: boolean;
 }
 
 export type WriteFileResult = { ok: true; backupFile?: string; stat?: StatInfo } | { ok: false; msg: string };
@@ -61,14 +63,18 @@ t=$(mktemp "$d/.\${p##*/}.oasis.XXXXXX") || oasis_fail "cannot create a temporar
 
 /** Gives "$t" its mode and owner, keeps a backup if asked, and moves it over "$p". */
 function finish(o: WriteFileOptions): Shell {
+  // Only what is not given is taken from the old file (or the umask): each of these steps costs
+  // the target two processes, and a given mode/owner would overwrite it right after.
+  const keepOwner = o.owner === undefined || o.group === undefined;
+  const keepMode = o.mode === undefined;
+  const fromOld = [
+    keepOwner && `  chown "$(stat -c %u:%g -- "$p")" "$t" 2>/dev/null`,
+    keepMode && `  chmod -- "$(stat -c %a -- "$p")" "$t" || oasis_fail "cannot set mode on $t"`,
+  ].filter(Boolean);
+  const fresh = `else\n  m=$(umask); chmod -- "$(printf '%o' $(( 0666 & ~0$m )))" "$t" || oasis_fail "cannot set mode on $t"\n`;
   return lines(
     // A new file gets the umask's mode; an existing one keeps its mode and, where allowed, owner.
-    raw(`if [ -e "$p" ]; then
-  chown "$(stat -c %u:%g -- "$p")" "$t" 2>/dev/null
-  chmod -- "$(stat -c %a -- "$p")" "$t" || oasis_fail "cannot set mode on $t"
-else
-  m=$(umask); chmod -- "$(printf '%o' $(( 0666 & ~0$m )))" "$t" || oasis_fail "cannot set mode on $t"
-fi`),
+    fromOld.length > 0 && raw(`if [ -e "$p" ]; then\n${fromOld.join('\n')}\n${keepMode ? fresh : ''}fi`),
     o.owner !== undefined && sh`chown -- ${o.owner} "$t" || oasis_fail "cannot set owner" ${o.owner}`,
     o.group !== undefined && sh`chgrp -- ${o.group} "$t" || oasis_fail "cannot set group" ${o.group}`,
     o.mode !== undefined && sh`chmod -- ${chmodArg(o.mode)} "$t" || oasis_fail "cannot set mode"`,
@@ -78,8 +84,8 @@ fi`),
   cp -p -- "$p" "$o.$s~" || oasis_fail "cannot back up $o"
   printf 'backup=%s\\n' "$s"
 fi`),
-    raw(`mv -f -- "$t" "$p" || oasis_fail "cannot move the new content into place"
-printf 'final=%s\\n' "$(stat -c '${STAT_FORMAT}' -- "$p" 2>/dev/null)"`),
+    raw(`mv -f -- "$t" "$p" || oasis_fail "cannot move the new content into place"`),
+    !o.noFinalStat && raw(`printf 'final=%s\\n' "$(stat -c '${STAT_FORMAT}' -- "$p" 2>/dev/null)"`),
   );
 }
 

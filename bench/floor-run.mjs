@@ -1,0 +1,32 @@
+// `node bench/floor-run.mjs LABDIR`: runs the floor script (lib/floor.mjs) on every node of the
+// lab at once, one SSH connection and one exec per node, with oasis-play's own SSH connection.
+// Prints one line per node: "<name> changed=<n>". Timed as a whole process by bench/run.mjs.
+import { connectSsh } from '../dist/connection/ssh.js';
+import { labLoad } from '../dist/lab/lab.js';
+import { raw } from '../dist/shell/sh.js';
+import { floorScript } from './lib/floor.mjs';
+
+const lab = await labLoad(process.argv[2]);
+if (!lab) throw new Error(`no lab in ${process.argv[2]}`);
+const results = await Promise.all(
+  lab.nodes.map(async (n) => {
+    const conn = await connectSsh({
+      name: n.name,
+      host: n.address,
+      port: n.port,
+      user: 'root',
+      privateKeyFile: lab.clientKeyFile,
+      agent: false,
+      knownHostsFile: lab.knownHostsFile,
+      hostKeyChecking: 'yes',
+    });
+    try {
+      const r = await conn.exec(raw(floorScript(n.name)));
+      if (r.code !== 0) throw new Error(`${n.name}: floor script failed (${r.code}): ${r.stderr}`);
+      return `${n.name} ${r.stdout.trim()}`;
+    } finally {
+      await conn.close();
+    }
+  }),
+);
+process.stdout.write(`${results.join('\n')}\n`);

@@ -1,0 +1,110 @@
+// The benchmark's own checks: that the floor script really is idempotent, that two trees are
+// compared on type/mode/owner/content, and that timings and recaps are read right.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM without types
+import { floorScript } from '../../bench/lib/floor.mjs';
+// @ts-expect-error plain ESM without types
+import { machineCounters, median, parseGnuTime } from '../../bench/lib/measure.mjs';
+// @ts-expect-error plain ESM without types
+import { PLAYBOOK_VARS } from '../../bench/lib/playbook-vars.mjs';
+// @ts-expect-error plain ESM without types
+import { parseRecap } from '../../bench/lib/recap.mjs';
+// @ts-expect-error plain ESM without types
+import { END, START, renderResults, writeResults } from '../../bench/lib/report.mjs';
+// @ts-expect-error plain ESM without types
+import { compareManifests, manifest } from '../../bench/lib/tree-hash.mjs';
+
+const dirs: string[] = [];
+const temp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'oasis-bench-test-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('floor script', () => {
+  it('makes every change once, then none', () => {
+    const app = join(temp(), 'bench');
+    const script = floorScript('node7', { ...PLAYBOOK_VARS, app_dir: app });
+    const run = () => execFileSync('sh', ['-c', script], { encoding: 'utf8' }).trim();
+    expect(run()).toMatch(/^changed=[1-9]\d*$/);
+    const after = manifest(app);
+    expect(run()).toBe('changed=0');
+    expect(manifest(app)).toEqual(after);
+    expect(readFileSync(join(app, 'conf.d/app.ini'), 'utf8')).toContain('host = node7');
+    expect(after).toContain(`current.conf link 0777 ${process.getuid!()}:${process.getgid!()} -> ${app}/app.conf`);
+  });
+});
+
+describe('manifest', () => {
+  it('records type, mode, owner and content, and tells the differences', () => {
+    const a = temp();
+    mkdirSync(join(a, 'd'));
+    writeFileSync(join(a, 'd/f'), 'x');
+    chmodSync(join(a, 'd/f'), 0o640);
+    symlinkSync('d/f', join(a, 'l'));
+    const m = manifest(a);
+    expect(m.map((l: string) => l.split(' ').slice(0, 3).join(' '))).toEqual(['. dir 0700', 'd dir 0755', 'd/f file 0640', 'l link 0777']);
+    expect(compareManifests(m, m)).toEqual([]);
+    chmodSync(join(a, 'd/f'), 0o644);
+    const diff = compareManifests(m, manifest(a));
+    expect(diff).toHaveLength(2);
+    expect(diff[0]).toMatch(/^- d\/f file 0640/);
+    expect(diff[1]).toMatch(/^\+ d\/f file 0644/);
+    expect(manifest(join(a, 'missing'))).toEqual([]);
+  });
+});
+
+describe('readers', () => {
+  it('reads GNU time, /proc/stat, a recap and medians', () => {
+    expect(parseGnuTime('Command exited with non-zero status 2\n1.50 0.75 0.25 91552\n')).toEqual({ userMs: 750, sysMs: 250, maxRssKb: 91552 });
+    expect(() => parseGnuTime('garbage')).toThrow(/GNU time/);
+    expect(machineCounters('cpu  10 1 5 100 3 2 4 0 0 0\ncpu0 1 1 1 1 1 1 1 1\nprocesses 42\n')).toEqual({ busy: 22, forks: 42 });
+    const out = 'PLAY RECAP ***\nn1   : ok=18   changed=16   unreachable=0    failed=0    skipped=0\nn2   : ok=17   changed=0   unreachable=1    failed=0\n';
+    expect(parseRecap(out).total).toEqual({ ok: 35, changed: 16, unreachable: 1, failed: 0 });
+    expect(() => parseRecap('no recap')).toThrow();
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+});
+
+describe('report', () => {
+  const run = (wallMs: number, changed: number) => ({ wallMs, userMs: wallMs / 2, sysMs: 0, cpuMs: wallMs / 2, maxRssKb: 100 * 1024, nodesCpuMs: wallMs, changed });
+  const results = {
+    machine: { date: 'd', nproc: '2', cpu: 'c', memory: 'm', kernel: 'k', os: 'o', node: 'n', ansible: 'a', python: 'p', openssh: 's' },
+    version: { tool: '20 runs', medianMs: 120, minMs: 100, maxMs: 140 },
+    options: { reps: 1, ansibleReps: { 10: 1 } },
+    sizes: [
+      {
+        size: 10,
+        runs: {
+          floor: { first: [run(500, 5)], rerun: [run(400, 0)] },
+          oasis: { first: [run(900, 5)], rerun: [run(700, 0)] },
+          ansible: { first: [run(36000, 5)], rerun: [run(30000, 0)] },
+        },
+        files: { floor: { ref: 'ansible', identical: 10, nodes: 10, entries: 19, sample: [] }, oasis: { ref: 'ansible', identical: 9, nodes: 10, entries: 19, sample: ['- x'] } },
+      },
+    ],
+  };
+
+  it('gives ratios and verdicts', () => {
+    const md = renderResults(results);
+    expect(md).toContain('| 10 | oasis (1×) | first | 0.90 s |');
+    expect(md).toContain('| ≥ 30× faster than ansible-playbook, 10 nodes, first | 40.0× | yes |');
+    expect(md).toContain('| within 2× of the floor, 10 nodes, rerun | 1.75× | yes |');
+    expect(md).toContain('oasis vs ansible: DIFFERENT on 1/10 nodes');
+  });
+
+  it('replaces only its own part of the doc', () => {
+    const file = join(temp(), 'b.md');
+    writeFileSync(file, `# B\n\nintro\n\n${START}\nold\n${END}\n\noutro\n`);
+    writeResults(file, 'new');
+    expect(readFileSync(file, 'utf8')).toBe(`# B\n\nintro\n\n${START}\nnew\n${END}\n\noutro\n`);
+  });
+});
