@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { reportError } from './errors.js';
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
     .option('--list-hosts', 'list the hosts each play would run on, and stop')
     .option('--list-tasks', 'list the tasks each play would run, and stop')
     .option('--syntax-check', 'check the playbooks, and stop')
+    .option('--plan', 'show what would run on each host (rendered arguments and templates) without connecting to any')
     .option('--start-at-task <name>', 'start at the task with this name')
     .option('--known-hosts <file>', 'OpenSSH known_hosts file to check host keys against (default ~/.ssh/known_hosts)')
     .addOption(new Option('--host-key-checking <mode>', 'yes: refuse unknown keys; accept-new: record unknown keys; no: accept any').choices(['yes', 'accept-new', 'no']).default('yes'))
@@ -43,11 +45,122 @@ export function buildProgram(): Command {
     .option('--json', 'JSON lines events and a final JSON summary on stdout')
     .addOption(new Option('--output <mode>', 'live (terminal), plain (CI) or auto').choices(['auto', 'live', 'plain']).default('auto'))
     .action(async (playbooks: string[], opts) => {
+      // A run is short and its CPU time is spread thin (SSH, templating, scripts): optimising
+      // JIT tiers cost more than they win, ~15% of the run's CPU time (docs/benchmarks.md).
+      setFlagsFromString('--max-opt=1');
       const { runCommand } = await import('./run-command.js');
       const code = await runCommand(playbooks, opts);
       // After Ctrl-C, work may still be winding down (remote scripts being killed): leave now.
       if (code === 99) process.exit(code);
       process.exitCode = code;
+    });
+
+  program
+    .command('inventory')
+    .description('show the inventory as Ansible sees it (ansible-inventory): --list, --graph [GROUP] or --host NAME')
+    .option('-i, --inventory <path>', 'inventory file, directory (INI or YAML) or comma-separated host list; repeatable', collect, [])
+    .option('--list', 'every group and host, as JSON (variables under _meta.hostvars)')
+    .option('--graph [group]', 'the group tree from GROUP (default all)')
+    .option('--host <name>', 'one host\'s variables, as JSON')
+    .option('--playbook-dir <dir>', 'also read group_vars/ and host_vars/ beside this playbook directory')
+    .option('--export', 'with --list: variables where they are defined (group vars under groups)')
+    .option('-v, --verbose', 'more output (-vvv: stack traces)', increase, 0)
+    .action(async (opts) => {
+      const { inventoryCommand } = await import('./inventory-command.js');
+      process.exitCode = await inventoryCommand(opts);
+    });
+
+  program
+    .command('agent')
+    .description('write this node\'s metadata (load, memory, disks, labels, services) to ~/meta-data.json, every few seconds')
+    .option('--interval <seconds>', 'seconds between updates', '5')
+    .option('--once', 'write once and exit')
+    .option('--file <path>', 'metadata file (default ~/meta-data.json)')
+    .option('--labels <file>', 'YAML file with `labels: {key: value}` (default ~/.oasis/labels.yml)')
+    .action(async (opts) => {
+      const { agentCommand } = await import('./agent-command.js');
+      process.exitCode = await agentCommand(opts);
+    });
+
+  program
+    .command('nodes')
+    .description('discover the nodes of an inventory: live, stale or down, and how loaded they are')
+    .option('-i, --inventory <path>', 'inventory file or comma-separated host list; repeatable', collect, [])
+    .option('--json', 'JSON instead of a table')
+    .option('--watch', 'refresh every 2 s until Ctrl-C')
+    .option('--known-hosts <file>', 'OpenSSH known_hosts file (default ~/.ssh/known_hosts)')
+    .addOption(new Option('--host-key-checking <mode>', 'yes, accept-new or no').choices(['yes', 'accept-new', 'no']).default('yes'))
+    .option('-T, --timeout <seconds>', 'SSH connection timeout per node', '5')
+    .option('-f, --forks <n>', 'nodes probed at the same time', '50')
+    .option('--stale-after <seconds>', 'metadata older than this is stale (default 3x the agent interval, else 60)')
+    .option('--scorer <name>', 'load score to sort by', 'default')
+    .action(async (opts) => {
+      const { nodesCommand } = await import('./nodes-command.js');
+      process.exitCode = await nodesCommand(opts);
+    });
+
+  const placement = (cmd: Command) =>
+    cmd
+      .option('-i, --inventory <path>', 'inventory file or directory; repeatable', collect, [])
+      .option('-e, --extra-vars <vars>', 'key=value, @file.yml or JSON for the service playbooks; repeatable', collect, [])
+      .option('--plan', 'no connection at all: show the chosen nodes, tasks and rendered configs (mock inventories)')
+      .option('--strategy <name>', 'placement order: least-loaded, most-free-memory, by-name', 'least-loaded')
+      .option('--lock-timeout <seconds>', 'how long to wait for another launch/remove on the same inventory', '300')
+      .option('--catalog <dir>', 'more service catalog directories (before ./playbooks and the built-in one)', collect, [])
+      .option('--known-hosts <file>', 'OpenSSH known_hosts file (default ~/.ssh/known_hosts)')
+      .addOption(new Option('--host-key-checking <mode>', 'yes, accept-new or no').choices(['yes', 'accept-new', 'no']).default('yes'))
+      .option('-T, --timeout <seconds>', 'SSH connection timeout per node', '5')
+      .option('-f, --forks <n>', 'hosts worked on at the same time', '25')
+      .option('-v, --verbose', 'more output', increase, 0)
+      .addOption(new Option('--output <mode>', 'live (terminal), plain (CI) or auto').choices(['auto', 'live', 'plain']).default('auto'));
+
+  placement(
+    program
+      .command('launch')
+      .description('install SERVICE on the N least-busy live nodes that do not run it yet (N may be all), then refresh what follows it')
+      .argument('<N>', 'how many nodes, or all')
+      .argument('<service>', 'a service of the catalog (oasis-play services)'),
+  ).action(async (n: string, service: string, opts) => {
+    const { placementCommand } = await import('./launch-command.js');
+    process.exitCode = await placementCommand('launch', n, service, opts);
+  });
+
+  placement(
+    program
+      .command('remove')
+      .description('uninstall SERVICE from N nodes (most loaded first) or from --nodes, then refresh what follows it')
+      .argument('<N>', 'how many nodes, or all (ignored with --nodes)')
+      .argument('<service>', 'a service of the catalog')
+      .option('--nodes <names>', 'comma-separated nodes to remove it from'),
+  ).action(async (n: string, service: string, opts) => {
+    const { placementCommand } = await import('./launch-command.js');
+    process.exitCode = await placementCommand('remove', n, service, opts);
+  });
+
+  placement(program.command('services').description('the service catalog, and where each service runs (with -i)').option('--json', 'JSON output')).action(async (opts) => {
+    const { servicesCommand } = await import('./launch-command.js');
+    process.exitCode = await servicesCommand(opts);
+  });
+
+  program
+    .command('validate')
+    .description('check playbooks, roles, task files, inventories, variable files and templates; report every problem')
+    .argument('[path...]', 'files or directories (default: playbooks/, roles/, inventory/ and *.yml here)')
+    .option('-i, --inventory <path>', 'also know the inventory: a variable nothing defines is then an error; repeatable', collect, [])
+    .option('-e, --extra-vars <vars>', 'variables given at run time (key=value, @file.yml or JSON); repeatable', collect, [])
+    .option('--json', 'the problems as one JSON object')
+    .action(async (paths: string[], opts) => {
+      const { validateCommand } = await import('./validate-command.js');
+      process.exitCode = await validateCommand(paths, opts);
+    });
+
+  program
+    .command('schema')
+    .description('write the JSON Schemas of playbooks, task files, inventories and service manifests (for editors)')
+    .option('--out <dir>', 'directory to write them to', 'schemas')
+    .action(async (opts) => {
+      const { schemaCommand } = await import('./schema-command.js');
+      process.exitCode = await schemaCommand(opts);
     });
 
   return program;
