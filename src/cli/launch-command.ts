@@ -12,6 +12,7 @@ import { launch, remove, runningOn, type PlacementChange } from '../launch/launc
 import { withClusterLock } from '../launch/lock.js';
 import { STRATEGIES } from '../launch/placement.js';
 import { discoverNodes } from '../discovery/discover.js';
+import { planSession, PlanReporter } from '../plan/session.js';
 import { parseExtraVars } from './extra-vars.js';
 import { reportError } from './errors.js';
 
@@ -45,8 +46,10 @@ async function setup(o: PlacementCliOptions) {
   if (!STRATEGIES[o.strategy]) throw new UserError(`unknown --strategy '${o.strategy}' (${Object.keys(STRATEGIES).join(', ')})`, undefined, EXIT.badOptions);
   const { inventory, file } = await loadInventories(o.inventory);
   const catalog = loadCatalog([...o.catalog, join(process.cwd(), 'playbooks'), BUILTIN_CATALOG]);
-  const connections = new ConnectionPool({ knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 });
-  const discover = { knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 };
+  // --plan: a pool that never connects and a reporter that shows the rendered tasks and configs.
+  const plan = o.plan ? planSession(process.stdout, process.stderr) : undefined;
+  const connections = plan?.connections ?? new ConnectionPool({ knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 });
+  const discover = { knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000, offline: !!o.plan };
   const runOptions: RunOptions = {
     check: false,
     diff: false,
@@ -63,7 +66,7 @@ async function setup(o: PlacementCliOptions) {
     connections,
     discover,
     runOptions,
-    reporter: () => createReporter({ mode: o.output, verbosity: o.verbose, diff: false, out: process.stdout, err: process.stderr }),
+    reporter: () => (plan ? new PlanReporter(process.stdout, process.stderr) : createReporter({ mode: o.output, verbosity: o.verbose, diff: false, out: process.stdout, err: process.stderr })),
     say,
     dryRun: !!o.plan,
   });

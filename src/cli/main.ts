@@ -37,6 +37,7 @@ export function buildProgram(): Command {
     .option('--list-tasks', 'list the tasks each play would run, and stop')
     .option('--syntax-check', 'check the playbooks, and stop')
     .option('--plan', 'show what would run on each host (rendered arguments and templates) without connecting to any')
+    .option('--discover', 'discover the nodes first, for the dynamic groups (live, service_<name>, arch_<arch>, label_<k>_<v>) in templates too; automatic when hosts: or --limit name one')
     .option('--start-at-task <name>', 'start at the task with this name')
     .option('--known-hosts <file>', 'OpenSSH known_hosts file to check host keys against (default ~/.ssh/known_hosts)')
     .addOption(new Option('--host-key-checking <mode>', 'yes: refuse unknown keys; accept-new: record unknown keys; no: accept any').choices(['yes', 'accept-new', 'no']).default('yes'))

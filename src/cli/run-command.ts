@@ -9,6 +9,7 @@ import type { RunOptions } from '../engine/context.js';
 import { groupMembers } from '../engine/host-vars.js';
 import { EXIT, runPlaybooks } from '../engine/playbook-runner.js';
 import { newRunContext } from '../engine/session.js';
+import { withDynamicGroupsFor } from '../discovery/on-demand.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listHosts, listTasks } from './listing.js';
 import { reportError } from './errors.js';
@@ -33,6 +34,7 @@ export interface RunCliOptions {
   json?: boolean;
   output: 'auto' | 'live' | 'plain';
   plan?: boolean;
+  discover?: boolean;
 }
 
 const splitTags = (v: string[]) => v.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
@@ -66,8 +68,16 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
     }
     // group_vars/host_vars beside every playbook that has plays (imported ones included).
     const playbookDirs = playbooks.flatMap((pb) => pb.plays.map((p) => p.dir));
-    const { inventory, file: inventoryFile, warnings } = await loadInventories(o.inventory, { playbookDirs });
-    for (const w of warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+    const loaded = await loadInventories(o.inventory, { playbookDirs });
+    for (const w of loaded.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
+    const inventoryFile = loaded.file;
+    const patterns = [...playbooks.flatMap((pb) => pb.plays.map((p) => p.hosts)), ...(o.limit ? [o.limit] : [])];
+    const inventory = await withDynamicGroupsFor(loaded.inventory, o.discover ? true : patterns, {
+      knownHostsFile: o.knownHosts,
+      hostKeyChecking: o.hostKeyChecking,
+      connectTimeoutMs: Number(o.timeout) * 1000,
+      offline: !!o.plan,
+    });
     const options: RunOptions = {
       check: !!o.check,
       diff: !!o.diff,

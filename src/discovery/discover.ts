@@ -21,6 +21,8 @@ export interface DiscoverOptions {
   staleAfterSeconds?: number;
   /** A scorer or the name of one in `scorers`. Default `default`. */
   scorer?: Scorer | string;
+  /** --plan: connect to nothing; hosts without inline `oasis_metadata` are down ('not probed'). */
+  offline?: boolean;
 }
 
 export class Discoverer {
@@ -54,6 +56,7 @@ export class Discoverer {
 
   private async one(c: Candidate): Promise<NodeStatus | undefined> {
     if (c.inline !== undefined) return evaluateInline(c, this.evaluate);
+    if (this.o.offline) return downStatus(c, 'error', 'not probed: --plan connects to nothing (give the host oasis_metadata to plan with its figures)');
     const reused = this.pools.has(c.name);
     try {
       return await this.attempt(c);

@@ -1,5 +1,8 @@
 // The mock inventory: discovery without any connection, dynamic groups, the INI export, the CLI.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { discoverNodes } from '../../src/discovery/discover.js';
@@ -121,5 +124,30 @@ describe('oasis-play nodes (built CLI) on the mock', () => {
     expect(await runCli(['nodes'])).toMatchObject({ code: 5, stderr: expect.stringMatching(/give an inventory with -i/) });
     expect(await runCli(['nodes', '-i', MOCK, '--scorer', 'x'])).toMatchObject({ code: 5, stderr: expect.stringMatching(/unknown scorer 'x'/) });
     expect(await runCli(['nodes', '-i', MOCK, '-T', 'soon'])).toMatchObject({ code: 5, stderr: expect.stringMatching(/--timeout must be a number/) });
+  });
+});
+
+describe('dynamic groups in a plain run (built CLI) on the mock', () => {
+  const PLAYBOOK = fileURLToPath(new URL('../../playbooks/nginx_webserver/install.yml', import.meta.url));
+
+  test('--limit service_<name> and arch_<arch> discover first, from the inline metadata', async () => {
+    const web = await runCli(['run', PLAYBOOK, '-i', MOCK, '-l', 'service_nginx_webserver', '--list-hosts']);
+    expect(web).toMatchObject({ code: 0, stderr: '' });
+    expect(web.stdout).toMatch(/hosts \(2\):\n\s+pi1\n\s+phone1\n/);
+    const arm = await runCli(['run', PLAYBOOK, '-i', MOCK, '-l', 'arch_aarch64:&live', '--list-hosts']);
+    expect(arm.stdout).toMatch(/hosts \(3\):\n\s+pi2\n\s+pi3\n\s+phone1\n/);
+  });
+
+  test('--plan connects to nothing: a host without inline metadata is in no dynamic group', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oasis-dyn-'));
+    const inv = join(dir, 'hosts.yml');
+    // 192.0.2.0/24 is TEST-NET-1: a connection attempt would hang, not answer.
+    writeFileSync(inv, 'all:\n  hosts:\n    real1: { ansible_host: 192.0.2.1 }\n    mock1:\n      ansible_host: 192.0.2.2\n      oasis_metadata: { services: { nginx_webserver: { installedAt: "2026-01-01T00:00:00Z" } } }\n');
+    const t0 = Date.now();
+    const r = await runCli(['run', PLAYBOOK, '-i', inv, '-l', 'service_nginx_webserver', '--plan']);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toContain('HOST [mock1]');
+    expect(r.stdout).not.toContain('real1');
   });
 });

@@ -65,7 +65,7 @@ describe('run --plan', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('      +    server 127.0.0.1:80; # node1\n      +    server 127.0.0.2:80; # node2\n');
     expect(res.stdout).toContain('  skip TASK [web root] (condition false)\n');
-    expect(res.stdout).toContain('  HANDLER [reload] shell\n      cmd: nginx -t && nginx -s reload\n');
+    expect(res.stdout).toContain('  HANDLER [reload] service\n      name: nginx\n      state: reloaded\n');
     expect(res.stdout).toMatch(/\nnode1: 7 tasks, 2 templates\nnode2: 7 tasks, 2 templates\nnode3: 5 tasks, 1 template, 3 skipped\n$/);
   });
 
