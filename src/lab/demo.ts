@@ -8,7 +8,11 @@ import { relative } from 'node:path';
 import { assertRoot, labUp, type Lab } from './lab.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-const show = (p: string) => relative(process.cwd(), p) || p;
+/** Shortest readable path: relative when under the current dir. */
+function show(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function say(text: string): void {
@@ -54,10 +58,24 @@ async function showTraffic(address: string, requests: number): Promise<void> {
   process.stdout.write(`  ${requests} requests to http://${address}/ answered by: ${answers.join(' ')}\n`);
 }
 
+/** `--dir D` and `--subnet S`, as `npm run lab -- up` takes them (the tests use their own). */
+function labOptions(argv: string[]): { dir?: string; subnet?: number } {
+  const o: { dir?: string; subnet?: number } = {};
+  for (let k = 0; k < argv.length; k += 2) {
+    const [flag, value] = [argv[k], argv[k + 1]];
+    if (flag === '--dir' && value) o.dir = value;
+    else if (flag === '--subnet' && value && /^\d+$/.test(value)) o.subnet = Number(value);
+    else throw new Error(`usage: demo [--dir DIR] [--subnet S] (got '${argv.join(' ')}')`);
+  }
+  return o;
+}
+
 async function main(): Promise<void> {
   assertRoot();
-  say('Starting a lab of 4 nodes: real OpenSSH servers on 127.0.1.1-4, each with its own host name and files');
-  const lab = await labUp(4);
+  const opts = labOptions(process.argv.slice(2));
+  const subnet = opts.subnet ?? 1;
+  say(`Starting a lab of 4 nodes: real OpenSSH servers on 127.0.${subnet}.1-4, each with its own host name and files`);
+  const lab = await labUp(4, opts);
   for (const n of lab.nodes) process.stdout.write(`  ${n.name}  ${n.address}:22\n`);
 
   say('The agent on every node: it keeps ~/meta-data.json (load, memory, services) fresh');
@@ -95,7 +113,7 @@ async function main(): Promise<void> {
       `  node ${show(CLI)} run playbooks/demo/site.yml ${o} --check --diff`,
       `  ssh -i ${show(lab.clientKeyFile)} -o UserKnownHostsFile=${show(lab.knownHostsFile)} root@${lab.nodes[0]!.address}`,
       'Stop it and remove everything it made with:',
-      '  npm run lab -- down',
+      `  npm run lab -- down${opts.dir ? ` --dir ${show(lab.dir)}` : ''}`,
       '',
     ].join('\n'),
   );

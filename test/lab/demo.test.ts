@@ -1,7 +1,6 @@
-// `npm run demo` (the README's first command) as a user runs it: the built script, in a fresh
-// directory of its own so that its lab (.lab/ there, on 127.0.1.x) is the test's.
+// `npm run demo` (the README's first command) as a user runs it: the built script, with a lab
+// dir and subnet of the test's own (a user's demo lab in .lab/ on 127.0.1.x is left alone).
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,12 +8,13 @@ import { afterAll, expect, it } from 'vitest';
 import { labDown } from '../../src/lab/lab.js';
 
 const DEMO = fileURLToPath(new URL('../../dist/lab/demo.js', import.meta.url));
-const cwd = mkdtempSync(join(tmpdir(), 'oasis-demo-'));
-afterAll(() => labDown(join(cwd, '.lab')));
+// The lab makes the dir itself: it must be traversable by the become user, which mkdtemp's is not.
+const dir = join(tmpdir(), `oasis-demo-${process.pid}`);
+afterAll(() => labDown(dir));
 
 function runDemo(): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DEMO], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [DEMO, '--dir', dir, '--subnet', '13'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -36,5 +36,5 @@ it('places agents, a balancer and web servers, and shows traffic over two and th
   expect(traffic[1]!.size).toBe(3);
   expect([...traffic[1]!]).not.toContain(lb);
   for (const s of traffic[0]!) expect(traffic[1]!.has(s)).toBe(true);
-  expect(out).toContain('npm run lab -- down');
+  expect(out).toContain(`npm run lab -- down --dir ${dir}`);
 }, 120_000);
