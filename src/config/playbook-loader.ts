@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Block, Inheritable, Item, Play, Playbook, RoleScope, Task } from '../model/playbook.js';
 import { UserError, type SourcePos } from '../model/source.js';
 import { canonicalModuleName, type ModuleCatalog, type ModuleInfo } from '../modules/catalog.js';
-import { parseKeyValueArgs } from './kv.js';
+import { readModuleArgs } from './module-args.js';
 import { didYouMean } from './suggest.js';
 import { loadYamlFile, loadYamlFileSync, posOf, type YamlFile } from './yaml.js';
 import { findRole, roleFile, roleSearchPath } from './roles.js';
@@ -385,18 +385,9 @@ function parseTask(raw: Record<string, unknown>, src: YamlFile, state: LoadState
 }
 
 function parseModuleArgs(value: unknown, extra: unknown, info: ModuleInfo, pos: SourcePos): Record<string, unknown> {
-  let args: Record<string, unknown>;
-  if (value === null || value === undefined) args = {};
-  else if (typeof value === 'string') {
-    try {
-      args = parseKeyValueArgs(value, info.freeForm ? { param: info.freeForm, knownParams: info.params } : undefined);
-    } catch (e) {
-      throw new UserError(`${info.name}: ${(e as Error).message}; use a mapping of arguments`, pos);
-    }
-  } else if (isObject(value)) args = { ...value };
-  else throw new UserError(`${info.name}: arguments must be a mapping or a key=value string`, pos);
-  if (isObject(extra)) args = { ...extra, ...args };
-  return args;
+  const read = readModuleArgs(value, extra, info);
+  if ('error' in read) throw new UserError(`${info.name}: ${read.error}`, pos);
+  return read.args;
 }
 
 function parseInheritable(raw: Record<string, unknown>, src: YamlFile, pos: SourcePos): Inheritable {

@@ -1,5 +1,17 @@
 import type { JsonSchema } from './types.js';
 
+/** The arguments of include_role and import_role. */
+export const ROLE_ARGS_SCHEMA: JsonSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', description: 'Role name or path' },
+    tasks_from: { type: 'string', description: 'Tasks file of the role to run instead of tasks/main.yml' },
+    handlers_from: { type: 'string', description: 'Handlers file of the role instead of handlers/main.yml' },
+  },
+  required: ['name'],
+  description: 'Other keys are role parameters',
+};
+
 /** Modules the engine runs itself, on the controller: their arguments and docs. */
 export interface LocalModuleSpec {
   kind: 'local';
@@ -67,16 +79,7 @@ export const LOCAL_MODULES: LocalModuleSpec[] = [
   {
     kind: 'local',
     name: 'include_role',
-    schema: {
-      type: 'object',
-      properties: {
-        name: { type: 'string', description: 'Role name or path' },
-        tasks_from: { type: 'string', description: 'Tasks file of the role to run instead of tasks/main.yml' },
-        handlers_from: { type: 'string', description: 'Handlers file of the role instead of handlers/main.yml' },
-      },
-      required: ['name'],
-      description: 'Other keys are role parameters',
-    },
+    schema: ROLE_ARGS_SCHEMA,
     docs: { summary: 'Run a role at run time (with loop, when, parameters)', example: 'include_role: { name: nginx, tasks_from: reload }' },
   },
   {

@@ -1,6 +1,7 @@
 /** Schema definitions for the modules: one `args_<name>` and one `module_<name>` each. */
 import type { JsonSchema } from '../modules/types.js';
 import { lenient } from './lenient.js';
+import { ROLE_ARGS_SCHEMA } from '../modules/local-specs.js';
 
 export interface ModuleSource {
   name: string;
@@ -19,16 +20,7 @@ export const STATIC_IMPORTS: ModuleSource[] = [
   },
   {
     name: 'import_role',
-    schema: {
-      type: 'object',
-      properties: {
-        name: { type: 'string', description: 'Role name or path' },
-        tasks_from: { type: 'string', description: 'Tasks file of the role to run instead of tasks/main.yml' },
-        handlers_from: { type: 'string', description: 'Handlers file of the role instead of handlers/main.yml' },
-      },
-      required: ['name'],
-      description: 'Other keys are role parameters',
-    },
+    schema: ROLE_ARGS_SCHEMA,
     docs: { summary: 'Insert a role here, while loading', example: 'import_role: { name: nginx }' },
   },
 ];

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { SourcePos } from '../model/source.js';
 import { posOf } from '../config/yaml.js';
-import { parseKeyValueArgs } from '../config/kv.js';
+import { readModuleArgs } from '../config/module-args.js';
 import { didYouMean } from '../config/suggest.js';
 import { canonicalModuleName } from '../modules/catalog.js';
 import { candidates } from '../engine/task-exec.js';
@@ -27,17 +27,9 @@ export function checkModuleArgs(ic: ItemCtx, raw: Record<string, unknown>, modul
   const info = ctx.modules.lookup(module)!;
   const value = raw[moduleKey];
   const extra = raw['args'];
-  let args: Record<string, unknown>;
-  if (value === null || value === undefined) args = {};
-  else if (typeof value === 'string') {
-    try {
-      args = parseKeyValueArgs(value, info.freeForm ? { param: info.freeForm, knownParams: info.params } : undefined);
-    } catch (e) {
-      return ctx.out.error(at, `${module}: ${(e as Error).message}; use a mapping of arguments`);
-    }
-  } else if (isMapping(value)) args = { ...value };
-  else return ctx.out.error(at, `${module}: arguments must be a mapping or a key=value string`);
-  if (isMapping(extra)) args = { ...extra, ...args };
+  const read = readModuleArgs(value, extra, info);
+  if ('error' in read) return ctx.out.error(at, `${module}: ${read.error}`);
+  const args = read.args;
 
   // Positions: the key where it was written (under the module or under args:), else the module.
   const locate = (path: string[]): SourcePos => {
