@@ -3,14 +3,18 @@ import type { Inventory } from '../inventory/types.js';
 import { selectHosts } from '../inventory/patterns.js';
 import type { RunOptions } from '../engine/context.js';
 import { isSelected } from '../engine/tags.js';
+import { renderPlayHeader } from '../engine/play-header.js';
+import { TemplateEngine } from '../template/engine.js';
 
 /** --list-hosts, in ansible-playbook's layout. */
 export function listHosts(playbooks: Playbook[], inv: Inventory, groups: Record<string, string[]>, o: RunOptions): string {
   let out = '';
+  const templates = new TemplateEngine();
   for (const pb of playbooks) {
     out += `\nplaybook: ${pb.file}\n`;
-    pb.plays.forEach((play, i) => {
+    pb.plays.forEach((written, i) => {
       const warn = (m: string) => process.stderr.write(`[WARNING]: ${m}\n`);
+      const play = { ...written, ...renderPlayHeader(written, { templates, extraVars: o.extraVars, groups }) };
       let hosts = selectHosts(inv, groups, play.hosts, { warn });
       if (o.limit) {
         const allowed = new Set(selectHosts(inv, groups, o.limit, { warn, limit: true }));

@@ -10,6 +10,8 @@ import { groupMembers } from '../engine/host-vars.js';
 import { EXIT, runPlaybooks } from '../engine/playbook-runner.js';
 import { newRunContext } from '../engine/session.js';
 import { withDynamicGroupsFor } from '../discovery/on-demand.js';
+import { renderPlayHeader } from '../engine/play-header.js';
+import { TemplateEngine } from '../template/engine.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listHosts, listTasks } from './listing.js';
 import { reportError } from './errors.js';
@@ -71,7 +73,11 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
     const loaded = await loadInventories(o.inventory, { playbookDirs });
     for (const w of loaded.warnings) process.stderr.write(`[WARNING]: ${w}\n`);
     const inventoryFile = loaded.file;
-    const patterns = [...playbooks.flatMap((pb) => pb.plays.map((p) => p.hosts)), ...(o.limit ? [o.limit] : [])];
+    const extraVars = await parseExtraVars(o.extraVars);
+    // Patterns as the plays will render them, so `hosts: "{{ target }}"` with `-e target=live` discovers too.
+    const header = { templates: new TemplateEngine(), extraVars, groups: groupMembers(loaded.inventory) };
+    const playHosts = playbooks.flatMap((pb) => pb.plays.map((p) => renderPlayHeader(p, header).hosts));
+    const patterns = [...playHosts, ...(o.limit ? [o.limit] : [])];
     const inventory = await withDynamicGroupsFor(loaded.inventory, o.discover ? true : patterns, {
       knownHostsFile: o.knownHosts,
       hostKeyChecking: o.hostKeyChecking,
@@ -83,7 +89,7 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
       diff: !!o.diff,
       forks,
       tags: { only: splitTags(o.tags), skip: splitTags(o.skipTags) },
-      extraVars: await parseExtraVars(o.extraVars),
+      extraVars,
       limit: o.limit,
       startAtTask: o.startAtTask,
       verbosity: o.verbose,

@@ -58,12 +58,22 @@ function splitArgSpans(text: string): Span[] {
   return words;
 }
 
+/** Outer matching quotes removed, as Ansible's unquote (escapes were decoded before). */
 function unquote(v: string): string {
-  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0]) {
-    const inner = v.slice(1, -1);
-    return v[0] === '"' ? inner.replace(/\\(["\\])/g, '$1') : inner;
-  }
+  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0] && v.at(-2) !== '\\') return v.slice(1, -1);
   return v;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/** Python-style escapes in a `k=v` word, decoded as Ansible's parse_kv does (`content="a\\n"` is a newline). */
+export function decodeEscapes(word: string): string {
+  return word.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g, (whole, esc: string) => {
+    const simple = SIMPLE_ESCAPES[esc];
+    if (simple !== undefined) return simple;
+    const code = /^[0-7]/.test(esc) ? parseInt(esc, 8) : parseInt(esc.slice(1), 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }
 
 /**
@@ -78,7 +88,7 @@ export function parseKeyValueArgs(text: string, freeForm?: { param: string; know
   for (const word of splitArgSpans(text)) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word.text);
     if (m && (!freeForm || freeForm.knownParams.has(m[1]!))) {
-      args[m[1]!] = unquote(m[2]!);
+      args[m[1]!] = unquote(decodeEscapes(m[2]!));
       free += text.slice(from, word.start);
       from = word.end;
     } else if (!freeForm) throw new Error(`'${word.text}' is not a key=value argument`);

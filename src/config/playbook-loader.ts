@@ -133,6 +133,7 @@ function parsePlay(raw: Record<string, unknown>, src: YamlFile, state: LoadState
     ...parseInheritable(raw, src, pos),
     name: raw['name'] === undefined ? hosts : String(raw['name']),
     hosts,
+    hostsPos: at('hosts'),
     varsFiles,
     gatherFacts: toBool(raw['gather_facts'] ?? false, at('gather_facts')),
     preTasks: list('pre_tasks'),

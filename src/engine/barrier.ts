@@ -16,6 +16,10 @@ export class StepBarrier {
   private readonly active = new Set<string>();
   private readonly waiting = new Map<string, { ordinal: number; go: () => void; stop: (e: Error) => void }>();
   private aborted: PlayAborted | undefined;
+  /** The hosts let go together by the last release: they are all at the same task. */
+  private cohort = new Set<string>();
+  /** Counts releases: hosts going on together share one step (one banner), even at a task already seen. */
+  private releases = 0;
 
   constructor(
     hosts: string[],
@@ -47,6 +51,20 @@ export class StepBarrier {
     this.waiting.clear();
   }
 
+  /**
+   * The host that runs a run_once task: under the linear strategy the first host, in `order`,
+   * of those at this task; under free, nobody is in step, so the one that got there first.
+   */
+  leaderOf(order: string[], arrived: string): string {
+    if (!this.linear) return arrived;
+    return order.find((h) => this.cohort.has(h)) ?? arrived;
+  }
+
+  /** Which step a host is at: the release that let it go (linear), or its task (free). */
+  stepOf(ordinal: number): number {
+    return this.linear ? this.releases : ordinal;
+  }
+
   get isAborted(): boolean {
     return this.aborted !== undefined;
   }
@@ -54,6 +72,8 @@ export class StepBarrier {
   private release(): void {
     if (this.waiting.size === 0 || this.waiting.size < this.active.size) return;
     const first = Math.min(...[...this.waiting.values()].map((w) => w.ordinal));
+    this.releases++;
+    this.cohort = new Set([...this.waiting].filter(([, w]) => w.ordinal === first).map(([host]) => host));
     for (const [host, w] of [...this.waiting]) {
       if (w.ordinal === first) {
         this.waiting.delete(host);

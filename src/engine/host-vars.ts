@@ -10,7 +10,7 @@ import { mergeVars, type VarLayer } from './vars.js';
 
 /**
  * The variables a task sees on a host, lowest precedence first (Ansible's order for the levels
- * we support): magic variables, role defaults, inventory (group then host), play vars,
+ * we support): magic variables, role defaults, inventory (group then host), gathered facts, play vars,
  * vars_files, role vars and block vars (outer to inner), task vars, set_fact/registered/
  * include_vars, role parameters, extra vars, loop variables.
  */
@@ -22,6 +22,7 @@ export function taskVars(ctx: RunContext, host: HostState, scope: Scope, task: T
     { values: magicVars(ctx, host.name, scope), plain: true },
     ...roles.map((r) => ({ values: r.defaults })),
     { values: resolveHostVars(ctx.inventory, host.name, { playbookDir: scope.play.dir }) },
+    { values: host.gathered },
     { values: play!.vars, pos: scope.play.pos },
     { values: scope.varsFiles },
     // Blocks outer to inner; a role's block carries the role's vars/main.yml.
@@ -34,9 +35,15 @@ export function taskVars(ctx: RunContext, host: HostState, scope: Scope, task: T
 
 /** Inventory variables and facts of any host (hostvars[name]), without play or task layers. */
 export function hostVars(ctx: RunContext, name: string): Record<string, unknown> {
-  const facts = ctx.hosts.get(name)?.facts ?? {};
+  const state = ctx.hosts.get(name);
   return mergeVars(
-    [{ values: { inventory_hostname: name, ansible_host: name } }, { values: resolveHostVars(ctx.inventory, name) }, { values: facts }, { values: ctx.options.extraVars }],
+    [
+      { values: { inventory_hostname: name, ansible_host: name } },
+      { values: resolveHostVars(ctx.inventory, name) },
+      { values: state?.gathered ?? {} },
+      { values: state?.facts ?? {} },
+      { values: ctx.options.extraVars },
+    ],
     (v, vars, where) => ctx.templates.renderDeep(v, vars, where),
   );
 }

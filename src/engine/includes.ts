@@ -13,6 +13,10 @@ import { taskVars } from './host-vars.js';
 export interface IncludePass {
   items: Item[];
   scope: Block;
+  /** The tasks file include_tasks loaded (include_role has none: Ansible neither shows nor counts it). */
+  file?: string;
+  /** The loop item, as Ansible labels the `included:` line. */
+  item?: unknown;
 }
 
 export const INCLUDE_MODULES = new Set(['include_tasks', 'include_role']);
@@ -32,13 +36,13 @@ export function resolveInclude(ctx: RunContext, host: HostState, task: Task, sco
     const itemVars = task.loop === undefined ? vars : taskVars(ctx, host, scope, task, loopVars);
     if (eff.when.length && !evalCondition(eff.when as (string | boolean)[], itemVars)) return undefined;
     const args = ctx.templates.renderDeep(task.args, itemVars, task.pos) as Record<string, unknown>;
-    const items = load(ctx, task, scope, args, cache);
+    const { items, file } = load(ctx, task, scope, args, cache);
     const block: Block = { kind: 'block', ordinal: task.ordinal, block: items, rescue: [], always: [], pos: task.pos, when: [], tags: [], environment: [], vars: { ...task.vars, ...loopVars } };
-    return { items, scope: block };
+    return { items, scope: block, file, ...(task.loop === undefined ? {} : { item }) };
   });
 }
 
-function load(ctx: RunContext, task: Task, scope: Scope, args: Record<string, unknown>, cache: Map<string, Item[]>): Item[] {
+function load(ctx: RunContext, task: Task, scope: Scope, args: Record<string, unknown>, cache: Map<string, Item[]>): { items: Item[]; file?: string } {
   const base = { catalog: ctx.modules, playDir: scope.play.dir, baseDir: task.baseDir, role: task.role, ordinal: task.ordinal, pos: task.pos, handlers: scope.play.handlers };
   if (task.module === 'include_tasks') {
     const file = String(args['file']);
@@ -47,7 +51,7 @@ function load(ctx: RunContext, task: Task, scope: Scope, args: Record<string, un
     const key = `tasks\0${task.ordinal}\0${path}`;
     let items = cache.get(key);
     if (!items) cache.set(key, (items = loadIncluded({ tasksFile: path }, base)));
-    return items;
+    return { items, file: path };
   }
   const { name, tasks_from, handlers_from, ...params } = args;
   const key = `role\0${task.ordinal}\0${JSON.stringify(args)}`;
@@ -56,7 +60,7 @@ function load(ctx: RunContext, task: Task, scope: Scope, args: Record<string, un
     items = loadIncluded({ role: String(name), params, tasksFrom: tasks_from as string | undefined, handlersFrom: handlers_from as string | undefined }, base);
     cache.set(key, items);
   }
-  return items;
+  return { items };
 }
 
 function loopValues(ctx: RunContext, task: Task, vars: Record<string, unknown>): unknown[] {

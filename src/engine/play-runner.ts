@@ -1,16 +1,15 @@
 import type { Block, Item, Play, Task } from '../model/playbook.js';
 import { UserError } from '../model/source.js';
 import { UnreachableError } from '../connection/types.js';
-import { toBool } from '../config/playbook-loader.js';
 import type { HostState, RunContext } from './context.js';
 import { StepBarrier, PlayAborted } from './barrier.js';
 import { effective, taskLabel, type Scope } from './scope.js';
 import { isSelected } from './tags.js';
-import { runTask } from './task-exec.js';
+import { renderFlag, runTask } from './task-exec.js';
 import { gatherFacts } from './facts.js';
 import { count } from './counting.js';
 import type { Outcome } from './outcome.js';
-import { hostVars } from './host-vars.js';
+import { hostVars, taskVars } from './host-vars.js';
 import { INCLUDE_MODULES, resolveInclude } from './includes.js';
 
 type Flow = 'ok' | 'failed' | 'end';
@@ -21,7 +20,7 @@ interface BatchRun {
   play: Play;
   barrier: StepBarrier;
   announced: number;
-  runOnce: Map<Task, { host: HostState; outcome: Promise<Outcome> }>;
+  runOnce: Map<Task, { once: boolean; leader: string; outcome: Promise<Outcome>; settle: (o: Promise<Outcome>) => void }>;
   /** Files loaded by include_tasks/include_role, shared by the hosts of the batch. */
   includes: Map<string, Item[]>;
   failures: number;
@@ -31,7 +30,7 @@ interface BatchRun {
 }
 
 /** Runs one batch of a play on its hosts; returns whether the playbook must stop. */
-export async function runBatch(ctx: RunContext, play: Play, batch: string[], playHosts: string[], varsFiles: Record<string, unknown>): Promise<boolean> {
+export async function runBatch(ctx: RunContext, play: Play, batch: string[], playHosts: string[], varsFiles: Map<string, Record<string, unknown>>): Promise<boolean> {
   const run: BatchRun = {
     ctx,
     play,
@@ -43,8 +42,8 @@ export async function runBatch(ctx: RunContext, play: Play, batch: string[], pla
     batch,
     stopPlaybook: false,
   };
-  const base: Scope = { play, chain: [play], rescuable: false, handler: false, varsFiles, batch, playHosts };
-  await Promise.all(batch.map((name) => runHost(run, ctx.hosts.get(name)!, base)));
+  const base: Omit<Scope, 'varsFiles'> = { play, chain: [play], rescuable: false, handler: false, batch, playHosts };
+  await Promise.all(batch.map((name) => runHost(run, ctx.hosts.get(name)!, { ...base, varsFiles: varsFiles.get(name) ?? {} })));
   return run.stopPlaybook;
 }
 
@@ -75,11 +74,10 @@ function markFailed(run: BatchRun, host: HostState): void {
 
 async function gather(run: BatchRun, host: HostState): Promise<boolean> {
   await run.barrier.arrive(host.name, 0);
-  announce(run, 0, 'Gathering Facts', false);
+  announce(run, run.barrier.stepOf(0), 'Gathering Facts', false);
   try {
-    const conn = await run.ctx.connections.get({ ...hostVars(run.ctx, host.name), name: host.name });
-    const facts = await run.ctx.forks.add(() => gatherFacts(conn));
-    Object.assign(host.facts, facts);
+    const facts = await run.ctx.forks.add(async () => gatherFacts(await run.ctx.connections.get({ ...hostVars(run.ctx, host.name), name: host.name })));
+    Object.assign(host.gathered, facts);
     host.counters.ok++;
     run.ctx.reporter.event({ type: 'host_result', task: 'Gathering Facts', host: host.name, status: 'ok', ignored: false, result: { changed: false } });
     return true;
@@ -122,9 +120,17 @@ async function runTaskItem(run: BatchRun, host: HostState, task: Task, scope: Sc
     ctx.startAt.started.add(host.name);
   }
   await run.barrier.arrive(host.name, task.ordinal);
-  announce(run, task.ordinal, taskLabel(task), scope.handler);
+  const step = run.barrier.stepOf(task.ordinal);
+  if (run.announced !== step) announce(run, step, displayName(run, host, task, scope), scope.handler);
   if (INCLUDE_MODULES.has(task.module)) return runInclude(run, host, task, scope);
-  const outcome = await runMaybeOnce(run, host, task, scope, eff.runOnce);
+  let outcome;
+  try {
+    outcome = await runMaybeOnce(run, host, task, scope, eff.runOnce);
+  } catch (e) {
+    if (!isUserFacing(e)) throw e;
+    failTask(run, host, task, scope, `${taskLabel(task)}: ${e.message}`);
+    return 'failed';
+  }
   if (outcome === undefined) return 'ok';
   count(host, outcome, scope.rescuable);
   if (outcome.status === 'unreachable') {
@@ -137,7 +143,7 @@ async function runTaskItem(run: BatchRun, host: HostState, task: Task, scope: Sc
   if (outcome.status === 'failed' && !outcome.ignored) {
     host.facts['ansible_failed_task'] = { name: taskLabel(task), action: task.module };
     host.facts['ansible_failed_result'] = outcome.result;
-    if (!scope.rescuable) onHostFailure(run, eff.anyErrorsFatal);
+    if (!scope.rescuable) onHostFailure(run, host, task, scope);
     return 'failed';
   }
   switch (outcome.meta) {
@@ -159,47 +165,86 @@ async function runInclude(run: BatchRun, host: HostState, task: Task, scope: Sco
   try {
     passes = resolveInclude(run.ctx, host, task, scope, run.includes);
   } catch (e) {
-    if (!(e instanceof Error) || !['UserError', 'TemplateError', 'ExprError'].includes(e.name)) throw e;
-    const outcome: Outcome = { status: 'failed', ignored: false, result: { changed: false, failed: true, msg: e.message } };
-    count(host, outcome, scope.rescuable);
-    run.ctx.reporter.event({ type: 'host_result', task: taskLabel(task), host: host.name, status: 'failed', ignored: false, msg: e.message, result: outcome.result });
-    if (!scope.rescuable) onHostFailure(run, effective(scope, task).anyErrorsFatal);
+    if (!isUserFacing(e)) throw e;
+    failTask(run, host, task, scope, e.message);
     return 'failed';
   }
+  // Every item is announced (and counted) before any included task runs, as Ansible prints them.
   for (const pass of passes) {
     if (!pass) {
-      count(host, { status: 'skipped', ignored: false, result: {} }, scope.rescuable);
-      continue;
+      const result = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+      count(host, { status: 'skipped', ignored: false, result }, scope.rescuable);
+      run.ctx.reporter.event({ type: 'host_result', task: taskLabel(task), host: host.name, status: 'skipped', ignored: false, result });
+    } else if (pass.file !== undefined) {
+      count(host, { status: 'ok', ignored: false, result: { changed: false } }, scope.rescuable);
+      const item = pass.item === undefined ? {} : { item: typeof pass.item === 'string' ? pass.item : JSON.stringify(pass.item) };
+      run.ctx.reporter.event({ type: 'included', file: pass.file, host: host.name, ...item });
     }
+  }
+  for (const pass of passes) {
+    if (!pass) continue;
     const flow = await runItems(run, host, pass.items, { ...scope, chain: [...scope.chain, pass.scope] });
     if (flow !== 'ok') return flow;
   }
   return 'ok';
 }
 
-/** run_once: the first host runs the task; the others take its result without counting it. */
-async function runMaybeOnce(run: BatchRun, host: HostState, task: Task, scope: Scope, runOnce: unknown): Promise<Outcome | undefined> {
-  if (runOnce === undefined || !toBool(runOnce)) return runTask(run.ctx, host, task, scope);
-  const existing = run.runOnce.get(task);
-  if (existing) {
-    const shared = await existing.outcome;
-    if (task.register) host.facts[task.register] = existing.host.facts[task.register];
-    return shared.status === 'failed' && !shared.ignored ? shared : undefined;
-  }
-  const outcome = runTask(run.ctx, host, task, scope);
-  run.runOnce.set(task, { host, outcome });
-  return outcome;
+function isUserFacing(e: unknown): e is Error {
+  return e instanceof Error && ['UserError', 'TemplateError', 'ExprError'].includes(e.name);
 }
 
-function onHostFailure(run: BatchRun, anyErrorsFatal: unknown): void {
+/** A task that failed before it could run on the host (a keyword or include that does not render). */
+function failTask(run: BatchRun, host: HostState, task: Task, scope: Scope, msg: string): void {
+  const outcome: Outcome = { status: 'failed', ignored: false, result: { changed: false, failed: true, msg } };
+  count(host, outcome, scope.rescuable);
+  run.ctx.reporter.event({ type: 'host_result', task: taskLabel(task), host: host.name, status: 'failed', ignored: false, msg, result: outcome.result });
+  if (!scope.rescuable) onHostFailure(run, host, task, scope);
+}
+
+/** run_once: the batch's first host at this task runs it; the others take its result without counting it. */
+async function runMaybeOnce(run: BatchRun, host: HostState, task: Task, scope: Scope, runOnce: unknown): Promise<Outcome | undefined> {
+  if (runOnce === undefined) return runTask(run.ctx, host, task, scope);
+  let entry = run.runOnce.get(task);
+  if (!entry) {
+    // Settled once, by the first host here, so that every host agrees on who runs it.
+    const once = renderFlag(run.ctx, task, runOnce, taskVars(run.ctx, host, scope, task));
+    let settle!: (o: Promise<Outcome>) => void;
+    const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
+    entry = { once, leader: run.barrier.leaderOf(run.batch, host.name), outcome, settle };
+    run.runOnce.set(task, entry);
+  }
+  if (!entry.once) return runTask(run.ctx, host, task, scope);
+  if (host.name === entry.leader) {
+    const outcome = runTask(run.ctx, host, task, scope);
+    entry.settle(outcome);
+    return outcome;
+  }
+  const shared = await entry.outcome;
+  if (task.register) host.facts[task.register] = run.ctx.hosts.get(entry.leader)!.facts[task.register];
+  return shared.status === 'failed' && !shared.ignored ? shared : undefined;
+}
+
+function onHostFailure(run: BatchRun, host: HostState, task: Task, scope: Scope): void {
   run.failures++;
   const { play } = run;
-  if (anyErrorsFatal !== undefined && toBool(anyErrorsFatal)) {
+  if (anyErrorsFatal(run, host, task, scope)) {
     run.stopPlaybook = true;
     run.barrier.abort('any_errors_fatal');
   } else if (play.maxFailPercentage !== undefined && (run.failures / run.batch.length) * 100 > play.maxFailPercentage) {
     run.stopPlaybook = true;
     run.barrier.abort('max_fail_percentage exceeded');
+  }
+}
+
+/** A templated any_errors_fatal that cannot be rendered stops the play: the safe reading. */
+function anyErrorsFatal(run: BatchRun, host: HostState, task: Task, scope: Scope): boolean {
+  const value = effective(scope, task).anyErrorsFatal;
+  try {
+    return renderFlag(run.ctx, task, value, taskVars(run.ctx, host, scope, task));
+  } catch (e) {
+    if (!isUserFacing(e)) throw e;
+    run.ctx.reporter.event({ type: 'warning', message: `any_errors_fatal: ${e.message}; stopping the play as if it were true` });
+    return true;
   }
 }
 
@@ -223,9 +268,25 @@ function handlerKeys(h: Task): string[] {
   return [taskLabel(h), ...(h.role ? [`${h.role} : ${taskLabel(h)}`] : []), ...h.listen];
 }
 
-function announce(run: BatchRun, ordinal: number, name: string, handler: boolean): void {
-  if (run.announced === ordinal) return;
-  run.announced = ordinal;
+/**
+ * The task's name as its banner shows it, as Ansible does: rendered with the variables of the
+ * first host to reach it (kept as written where that fails), prefixed with its role.
+ */
+function displayName(run: BatchRun, host: HostState, task: Task, scope: Scope): string {
+  let name = task.module === 'include_role' && task.name === undefined ? `include_role : ${String(task.args['name'])}` : taskLabel(task);
+  if (name.includes('{{')) {
+    try {
+      name = String(run.ctx.templates.renderDeep(name, taskVars(run.ctx, host, scope, task), task.pos));
+    } catch (e) {
+      if (!isUserFacing(e)) throw e;
+    }
+  }
+  return task.role && task.module !== 'include_role' ? `${task.role} : ${name}` : name;
+}
+
+function announce(run: BatchRun, step: number, name: string, handler: boolean): void {
+  if (run.announced === step) return;
+  run.announced = step;
   run.ctx.reporter.event({ type: 'task_start', name, hosts: run.batch, handler });
 }
 

@@ -8,6 +8,7 @@ import type { HostState, RunContext } from './context.js';
 import { checkNotifyTargets, runBatch } from './play-runner.js';
 import { loadVarsFile } from './local-modules.js';
 import { hostVars } from './host-vars.js';
+import { renderPlayHeader } from './play-header.js';
 
 export const EXIT = { ok: 0, other: 1, failed: 2, unreachable: 4, badOptions: 5, interrupted: 99 } as const;
 
@@ -47,6 +48,8 @@ async function runPlay(ctx: RunContext, play: Play): Promise<boolean> {
   // --start-at-task found in an earlier play: this play runs from its start.
   if (ctx.startAt.started.size > 0) ctx.startAt.name = undefined;
   const warn = (message: string) => ctx.reporter.event({ type: 'warning', message });
+  const header = renderPlayHeader(play, { templates: ctx.templates, extraVars: ctx.options.extraVars, groups: ctx.groups });
+  play = { ...play, ...header };
   let hosts = selectHosts(ctx.inventory, ctx.groups, play.hosts, { warn });
   if (ctx.options.limit) {
     const allowed = new Set(selectHosts(ctx.inventory, ctx.groups, ctx.options.limit, { warn, limit: true }));
@@ -60,7 +63,7 @@ async function runPlay(ctx: RunContext, play: Play): Promise<boolean> {
     ctx.reporter.event({ type: 'play_end', name: play.name });
     return false;
   }
-  const varsFiles = await loadPlayVarsFiles(ctx, play, hosts[0]!);
+  const varsFiles = await loadPlayVarsFiles(ctx, play, hosts);
   let stop = false;
   for (const batch of batches(hosts, play.serial)) {
     const active = batch.filter((h) => !ctx.hosts.get(h)!.failed && !ctx.hosts.get(h)!.unreachable);
@@ -77,7 +80,7 @@ async function runPlay(ctx: RunContext, play: Play): Promise<boolean> {
 }
 
 function newHostState(name: string): HostState {
-  return { name, facts: {}, counters: emptyCounters(), failed: false, unreachable: false, notified: new Set() };
+  return { name, facts: {}, gathered: {}, counters: emptyCounters(), failed: false, unreachable: false, notified: new Set() };
 }
 
 /** serial: a number, a percentage, or a list of them (the last size repeats). */
@@ -98,24 +101,35 @@ export function batches(hosts: string[], serial: (number | string)[]): string[][
   return out;
 }
 
-/** vars_files are rendered with the first host's variables and loaded once per play. */
-async function loadPlayVarsFiles(ctx: RunContext, play: Play, firstHost: string): Promise<Record<string, unknown>> {
-  const merged: Record<string, unknown> = {};
-  for (const vf of play.varsFiles) {
-    const vars = { ...hostVars(ctx, firstHost), ...play.vars, ...ctx.options.extraVars };
-    const rendered = ctx.templates.renderDeep(vf.path, vars, vf.pos);
-    const candidates = Array.isArray(rendered) ? rendered.map(String) : [String(rendered)];
-    let loaded: Record<string, unknown> | undefined;
-    for (const c of candidates) {
-      const path = isAbsolute(c) ? c : join(play.dir, c);
+/**
+ * vars_files for each host of the play: a path may name host variables (`"{{ os }}.yml"`), so
+ * it is rendered per host, as Ansible does; each distinct file is read once. In a list of
+ * candidates, the first that exists is taken.
+ */
+async function loadPlayVarsFiles(ctx: RunContext, play: Play, hosts: string[]): Promise<Map<string, Record<string, unknown>>> {
+  const byHost = new Map<string, Record<string, unknown>>();
+  const files = new Map<string, Promise<Record<string, unknown> | undefined>>();
+  const read = (path: string) => {
+    let loaded = files.get(path);
+    if (!loaded) files.set(path, (loaded = loadVarsFile(path).catch((e: unknown) => (e instanceof UserError && e.message.includes('ENOENT') ? undefined : Promise.reject(e)))));
+    return loaded;
+  };
+  for (const host of hosts) {
+    const merged: Record<string, unknown> = {};
+    for (const vf of play.varsFiles) {
+      const vars = { ...hostVars(ctx, host), ...play.vars, ...ctx.options.extraVars };
+      const rendered = ctx.templates.renderDeep(vf.path, vars, vf.pos);
+      const candidates = (Array.isArray(rendered) ? rendered.map(String) : [String(rendered)]).map((c) => (isAbsolute(c) ? c : join(play.dir, c)));
+      let loaded: Record<string, unknown> | undefined;
       try {
-        loaded = await loadVarsFile(path);
-        break;
+        for (const path of candidates) if ((loaded = await read(path))) break;
       } catch (e) {
-        if (!(e instanceof UserError) || !e.message.includes('ENOENT') || c === candidates.at(-1)) throw new UserError(`vars_files: ${(e as Error).message}`, vf.pos);
+        throw new UserError(`vars_files: ${(e as Error).message}`, vf.pos);
       }
+      if (!loaded) throw new UserError(`vars_files: none of ${candidates.join(', ')} exists (for host ${host})`, vf.pos);
+      Object.assign(merged, loaded);
     }
-    Object.assign(merged, loaded);
+    byHost.set(host, merged);
   }
-  return merged;
+  return byHost;
 }

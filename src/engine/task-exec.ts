@@ -16,10 +16,12 @@ import { assumedConditions, planCondition } from '../plan/assume.js';
 
 /** Runs one task (all loop items, retries, conditions) on one host and reports each result. */
 export async function runTask(ctx: RunContext, host: HostState, task: Task, scope: Scope): Promise<Outcome> {
-  const eff = effective(scope, task);
   const vars = taskVars(ctx, host, scope, task);
   const label = taskLabel(task);
+  // no_log is settled before anything is shown: a templated one renders once, with the task's vars.
+  let eff = effective(scope, task);
   try {
+    eff = { ...eff, noLog: renderFlag(ctx, task, eff.noLog, vars) };
     if (task.loop === undefined) {
       if (!conditionHolds(eff.when, vars, ctx.options.plan)) {
         const outcome = skipped('Conditional result was False', ctx.options.plan ? assumedConditions(eff.when, vars) : undefined);
@@ -79,7 +81,7 @@ async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scop
   if (anyFailed) result['failed'] = true;
   if (allSkipped) Object.assign(result, { skipped: true, skip_reason: results.length ? 'Conditional result was False' : 'No items in the list' });
   const status = anyFailed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
-  const outcome = applyIgnore(eff, vars, { status, ignored: false, result });
+  const outcome = applyIgnore(ctx, task, eff, vars, { status, ignored: false, result });
   register(host, task, outcome.result);
   // Per-item lines were shown; the task line follows only where Ansible prints one.
   if (status === 'failed' || status === 'skipped') emit(ctx, host, task, eff, outcome, undefined, true);
@@ -133,16 +135,15 @@ async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effect
       if (!done) Object.assign(result, { failed: true, msg: result['msg'] ?? `retries exhausted (${task.retries}) waiting for: ${task.until.join(' and ')}` });
     }
     const status = result['failed'] === true ? 'failed' : result['changed'] === true ? 'changed' : 'ok';
-    const outcome = applyIgnore(eff, vars, { status, ignored: false, result });
+    const outcome = applyIgnore(ctx, task, eff, vars, { status, ignored: false, result });
     if (task.loop === undefined) register(host, task, outcome.result);
     return outcome;
   }
 }
 
-function applyIgnore(eff: Effective, vars: Record<string, unknown>, o: Outcome): Outcome {
+function applyIgnore(ctx: RunContext, task: Task, eff: Effective, vars: Record<string, unknown>, o: Outcome): Outcome {
   if (o.status !== 'failed' || eff.ignoreErrors === undefined) return o;
-  const ignore = typeof eff.ignoreErrors === 'string' && eff.ignoreErrors.includes('{{') ? evalCondition(eff.ignoreErrors, vars) : toBool(eff.ignoreErrors);
-  return ignore ? { ...o, ignored: true } : o;
+  return renderFlag(ctx, task, eff.ignoreErrors, vars) ? { ...o, ignored: true } : o;
 }
 
 function register(host: HostState, task: Task, result: Record<string, unknown>): void {
@@ -152,7 +153,7 @@ function register(host: HostState, task: Task, result: Record<string, unknown>):
 async function runModule(ctx: RunContext, host: HostState, task: Task, eff: Effective, vars: Record<string, unknown>): Promise<Outcome> {
   const def = ctx.modules.get(task.module);
   if (!def) throw new UserError(`unknown module '${task.module}'`, task.pos);
-  const check = eff.checkMode === undefined ? ctx.options.check : toBool(renderValue(ctx, task, eff.checkMode, vars));
+  const check = eff.checkMode === undefined ? ctx.options.check : renderFlag(ctx, task, eff.checkMode, vars);
   if (def.kind === 'local') {
     const run = (t: Task) => runLocalModule(ctx, host, t, vars, { check });
     return ctx.options.plan ? planLocal(task, eff.when, vars, run) : run(task);
@@ -171,22 +172,26 @@ async function runModule(ctx: RunContext, host: HostState, task: Task, eff: Effe
     },
   };
   // --plan: what would run, without a connection (src/plan).
-  if (ctx.options.plan) return planRemote(task, eff.when, vars, args, eff.noLog !== undefined && toBool(renderValue(ctx, task, eff.noLog, vars)), files);
+  if (ctx.options.plan) return planRemote(task, eff.when, vars, args, eff.noLog === true, files);
   if (check && def.supportsCheckMode && !def.supportsCheckMode(args)) {
     return skipped('running in check mode');
   }
-  const target = await targetConnection(ctx, host, eff, vars, task);
   const become = becomeFor(ctx, task, eff, vars);
   const env = environmentFor(ctx, task, eff, vars);
-  const mctx: ModuleContext = {
-    check,
-    diff: ctx.options.diff,
-    exec: (script, o) => target.exec(script, { stdin: o?.stdin, become, env }),
-    ...files,
-  };
-  const result: ModuleResult = await ctx.forks.add(() => (def as RemoteModule).run(args, mctx));
+  // One fork covers connecting and running: -f bounds SSH handshakes too.
+  const result: ModuleResult = await ctx.forks.add(async () => {
+    const target = await targetConnection(ctx, host, eff, vars, task);
+    const mctx: ModuleContext = { check, diff: ctx.options.diff, exec: (script, o) => target.exec(script, { stdin: o?.stdin, become, env }), ...files };
+    return (def as RemoteModule).run(args, mctx);
+  });
   const status = result.failed ? 'failed' : result.changed ? 'changed' : 'ok';
   return { status, ignored: false, result: { ...result } };
+}
+
+/** A boolean keyword (no_log, run_once, ignore_errors…), templated or not; absent is false. */
+export function renderFlag(ctx: RunContext, task: Task, v: unknown, vars: Record<string, unknown>): boolean {
+  if (v === undefined) return false;
+  return toBool(renderValue(ctx, task, v, vars), task.pos);
 }
 
 export function renderValue(ctx: RunContext, task: Task, v: unknown, vars: Record<string, unknown>): unknown {
@@ -212,7 +217,7 @@ async function targetConnection(ctx: RunContext, host: HostState, eff: Effective
 
 function becomeFor(ctx: RunContext, task: Task, eff: Effective, vars: Record<string, unknown>): BecomeOptions | undefined {
   const on = eff.become !== undefined ? eff.become : vars['ansible_become'];
-  if (on === undefined || !toBool(renderValue(ctx, task, on, vars))) return undefined;
+  if (!renderFlag(ctx, task, on, vars)) return undefined;
   const user = String(renderValue(ctx, task, eff.becomeUser ?? vars['ansible_become_user'] ?? 'root', vars));
   const password = eff.becomePassword ?? vars['ansible_become_password'] ?? vars['ansible_become_pass'];
   return password === undefined ? { user } : { user, password: String(renderValue(ctx, task, password, vars)) };
@@ -250,7 +255,7 @@ async function existingLocal(task: Task, playDir: string, sub: string, p: string
 /** Emits the host line for a task (or loop item). Counting happens in the play runner. */
 function emit(ctx: RunContext, host: HostState, task: Task, eff: Effective, o: Outcome, item?: string, loopSummary = false): void {
   if (o.silent) return;
-  const noLog = eff.noLog !== undefined && toBool(eff.noLog);
+  const noLog = eff.noLog === true;
   const shown = noLog ? { censored: NO_LOG_RESULT, changed: o.result['changed'] === true } : o.result;
   const delegate = typeof eff.delegateTo === 'string' && !eff.delegateTo.includes('{{') ? eff.delegateTo : undefined;
   ctx.reporter.event({

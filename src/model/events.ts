@@ -35,6 +35,8 @@ export type RunEvent =
       /** The module that produced the result (debug output is shown pared down, as Ansible does). */
       module?: string;
     }
+  /** include_tasks brought in a file for a host (one per loop item); Ansible counts it as ok. */
+  | { type: 'included'; file: string; host: string; item?: string }
   | { type: 'warning'; message: string }
   | { type: 'play_end'; name: string }
   | { type: 'recap'; hosts: Record<string, HostCounters>; exitCode: number; durationMs: number };

@@ -68,6 +68,8 @@ export type Item = Task | Block;
 export interface Play extends Inheritable {
   name: string;
   hosts: string;
+  /** Where `hosts:` is written, for errors while rendering it. */
+  hostsPos: SourcePos;
   varsFiles: { path: unknown; pos: SourcePos }[];
   gatherFacts: boolean;
   preTasks: Item[];

@@ -63,7 +63,7 @@ export class ModuleRegistry implements ModuleCatalog {
       validate = this.ajv.compile(def.schema);
       this.validators.set(name, validate);
     }
-    coerceBooleans(def.schema, args);
+    coerceScalars(def.schema, args);
     if (validate(args)) return undefined;
     return (validate.errors ?? [])
       .map((e) => {
@@ -79,10 +79,12 @@ export class ModuleRegistry implements ModuleCatalog {
 
 // Ansible's booleans accept yes/no/on/off/1/0 in any case; ajv's coercion knows only true/false.
 const BOOL_WORDS: Record<string, boolean> = { yes: true, on: true, '1': true, y: true, true: true, no: false, off: false, '0': false, n: false, false: false };
-function coerceBooleans(schema: Record<string, unknown>, args: Record<string, unknown>): void {
+/** Ansible's own conversions, where ajv's differ: boolean words, and a boolean given for a string is Python's `True`/`False`. */
+function coerceScalars(schema: Record<string, unknown>, args: Record<string, unknown>): void {
   const props = (schema['properties'] ?? {}) as Record<string, { type?: unknown }>;
   for (const [k, p] of Object.entries(props)) {
     const v = args[k];
     if (p && p.type === 'boolean' && typeof v === 'string' && v.toLowerCase() in BOOL_WORDS) args[k] = BOOL_WORDS[v.toLowerCase()];
+    if (p && p.type === 'string' && typeof v === 'boolean') args[k] = v ? 'True' : 'False';
   }
 }

@@ -95,6 +95,10 @@ export class LiveReporter implements Reporter {
       case 'host_result':
         this.hostResult(e);
         return;
+      case 'included':
+        if (this.current) this.current.hosts.set(e.host, this.current.hosts.get(e.host) ?? 'ok');
+        if (this.opts.verbosity > 0) this.persist(`included: ${e.file} for ${e.host}${e.item !== undefined ? ` => (item=${e.item})` : ''}`);
+        return;
       case 'warning':
         this.persist(formatWarning(e.message, this.opts.color), this.err);
         return;

@@ -4,6 +4,7 @@ import type { Reporter, RunEvent } from '../model/events.js';
 import { COLOR, banner, stringc } from './ansi.js';
 import { formatDiff, formatHostResult, formatWarning } from './format-result.js';
 import { formatRecap } from './recap.js';
+import { IncludedLines } from './included.js';
 
 export interface PlainReporterOptions {
   out: NodeJS.WritableStream;
@@ -19,6 +20,7 @@ export class PlainReporter implements Reporter {
   private readonly out: NodeJS.WritableStream;
   private readonly err: NodeJS.WritableStream;
   private readonly columns: number;
+  private readonly included = new IncludedLines();
 
   constructor(private readonly opts: PlainReporterOptions) {
     this.out = opts.out;
@@ -28,6 +30,12 @@ export class PlainReporter implements Reporter {
 
   event(e: RunEvent): void {
     const { verbosity, color } = this.opts;
+    if (e.type === 'included') {
+      this.included.add(e);
+      return;
+    }
+    // Ansible prints one `included:` line per file and item, for all its hosts, once they are known.
+    for (const line of this.included.flush()) this.line(stringc(line, COLOR.ok, color));
     switch (e.type) {
       case 'playbook_start':
         if (verbosity > 1) this.banner(`PLAYBOOK: ${e.file.split('/').pop() ?? e.file}`);
@@ -56,6 +64,7 @@ export class PlainReporter implements Reporter {
   }
 
   close(): Promise<void> {
+    for (const line of this.included.flush()) this.line(stringc(line, COLOR.ok, this.opts.color));
     return Promise.resolve();
   }
 

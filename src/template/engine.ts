@@ -53,7 +53,8 @@ export class TemplateEngine {
     let notExpr: ExprError | undefined;
     if (SINGLE.test(text)) {
       const native = this.evaluateSingle(text, vars, origin);
-      if (native.ok) return native.value;
+      // Text around the one expression stays with a string (`"{{ name }}\n"` ends in a newline, as in Ansible).
+      if (native.ok) return typeof native.value === 'string' ? text.replace(/\{\{[\s\S]*\}\}/, () => native.value as string) : native.value;
       notExpr = native.error;
     }
     return this.run(this.compileSingleAware(text, origin, notExpr), vars, origin, true);

@@ -26,7 +26,7 @@ export interface EngineRun {
 export async function runPlaybookText(
   yaml: string,
   /** files: more files beside the playbook (paths may have directories: roles/x/tasks/main.yml). */
-  opts: { inventory?: string; options?: Partial<RunOptions>; files?: Record<string, string> } = {},
+  opts: { inventory?: string; options?: Partial<RunOptions>; files?: Record<string, string>; connections?: ConnectionPool } = {},
 ): Promise<EngineRun> {
   const dir = mkdtempSync(join(tmpdir(), 'oasis-engine-'));
   for (const [name, text] of Object.entries(opts.files ?? {})) {
@@ -41,7 +41,7 @@ export async function runPlaybookText(
   const events: RunEvent[] = [];
   const reporter: Reporter = { event: (e) => events.push(e), close: async () => {} };
   const options: RunOptions = { check: false, diff: false, forks: 25, tags: { only: [], skip: [] }, extraVars: {}, verbosity: 0, ...opts.options };
-  const connections = new ConnectionPool({ hostKeyChecking: 'yes', connectTimeoutMs: 5000 });
+  const connections = opts.connections ?? new ConnectionPool({ hostKeyChecking: 'yes', connectTimeoutMs: 5000 });
   const ctx = newRunContext({ inventory, options, reporter, modules, connections });
   const exitCode = await runPlaybooks(ctx, [playbook]).finally(() => connections.closeAll());
   const recap = (events.find((e) => e.type === 'recap') as Extract<RunEvent, { type: 'recap' }>).hosts;

@@ -53,6 +53,9 @@ describe('renderString: native values', () => {
     ['{{ flavours | length }}', 2],
     ["{{ users | map(attribute='name') | list }}", ['ada', 'bob']],
     ['  {{ count }}  ', 3],
+    // A string keeps the text around its one expression, as Ansible renders `"{{ name }}\n"`.
+    ['{{ item.name }}\n', 'ada\n'],
+    [' {{ item.name }} ', ' ada '],
     ['{{count}}', 3],
     ['{{ count + 1 }}', 4],
     ["{{ missing | default('d') }}", 'd'],

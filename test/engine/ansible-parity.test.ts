@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LOCAL_HOSTS, runBoth, type Side } from '../helpers/parity.js';
+
+const read = (side: Side, file: string) => readFileSync(join(side.dir, file), 'utf8');
+
+/** Banners, `included:` lines, recap and exit code agree. */
+function expectSameRun(ours: Side, theirs: Side): void {
+  expect(theirs.recap.length, theirs.stdout + theirs.stderr).toBeGreaterThan(0);
+  expect(ours.banners).toEqual(theirs.banners);
+  expect(ours.included).toEqual(theirs.included);
+  expect(ours.recap).toEqual(theirs.recap);
+  expect(ours.code).toBe(theirs.code);
+}
+
+// Each case runs the same playbook through oasis-play and the installed ansible-playbook.
+describe('the same playbook through oasis-play and ansible-playbook (local connection)', () => {
+  it('hosts and names are rendered; vars_files are chosen per host', async () => {
+    const yaml = `- hosts: "{{ target }}"
+  name: "deploy to {{ target }}"
+  gather_facts: false
+  vars: { target: g }
+  vars_files: ["{{ flavour }}.yml"]
+  tasks:
+    - name: "write {{ x }}"
+      copy: { content: "{{ x }}\\n", dest: "$DIR/x_{{ inventory_hostname }}" }
+`;
+    const files = { 'a.yml': 'x: from-a\n', 'b.yml': 'x: from-b\n' };
+    const inventory = LOCAL_HOSTS.replace('h1\nh2\nh3', 'h1 flavour=a\nh2 flavour=b\nh3 flavour=a');
+    const { ours, theirs } = await runBoth(yaml, { files, inventory });
+    expectSameRun(ours, theirs);
+    expect(ours.banners).toEqual(['PLAY [deploy to g]', 'TASK [write from-a]']);
+    for (const h of ['h1', 'h2', 'h3']) expect(read(ours, `x_${h}`)).toBe(read(theirs, `x_${h}`));
+    expect(read(ours, 'x_h2')).toBe('from-b\n');
+
+    const narrowed = await runBoth(yaml, { files, inventory, args: ['-e', 'target=h2'] });
+    expectSameRun(narrowed.ours, narrowed.theirs);
+    expect(narrowed.ours.recap.map((l) => l.split(' ')[0])).toEqual(['h2']);
+  });
+
+  it('run_once runs on the first host of the batch even when another gets there first; templated flags', async () => {
+    const yaml = `- hosts: g
+  gather_facts: false
+  vars: { once: "{{ true }}", quiet: "{{ 1 == 1 }}" }
+  tasks:
+    - command: sleep {{ delay }}
+    - shell: echo {{ inventory_hostname }} | tee -a $DIR/ran
+      run_once: "{{ once }}"
+      register: o
+    - copy: { content: "{{ o.stdout }}", dest: "$DIR/seen_{{ inventory_hostname }}" }
+    - debug: { msg: "s3cret-{{ inventory_hostname }}" }
+      no_log: "{{ quiet }}"
+`;
+    // h1 is the slowest to reach the run_once task: it must still be the one that runs it.
+    const inventory = LOCAL_HOSTS.replace('h1\nh2\nh3', 'h1 delay=0.6\nh2 delay=0\nh3 delay=0');
+    const { ours, theirs } = await runBoth(yaml, { inventory });
+    expectSameRun(ours, theirs);
+    expect(read(ours, 'ran')).toBe('h1\n');
+    expect(read(theirs, 'ran')).toBe('h1\n');
+    for (const h of ['h1', 'h2', 'h3']) expect(read(ours, `seen_${h}`)).toBe('h1');
+    expect(ours.stdout).not.toContain('s3cret');
+    expect(theirs.stdout).not.toContain('s3cret');
+  });
+
+  it('a templated any_errors_fatal stops every host when it renders true on the failing one', async () => {
+    const yaml = `- hosts: g
+  gather_facts: false
+  vars: { fatal: "{{ inventory_hostname == 'h2' }}" }
+  tasks:
+    - command: /bin/false
+      when: inventory_hostname == 'h2'
+      any_errors_fatal: "{{ fatal }}"
+    - shell: echo {{ inventory_hostname }} >> $DIR/after
+`;
+    const { ours, theirs } = await runBoth(yaml);
+    expectSameRun(ours, theirs);
+    expect(ours.code).toBe(2);
+    expect(() => read(ours, 'after')).toThrow(/ENOENT/);
+  });
+
+  it('include_tasks counts and shows each file and item; include_role does not; skipped includes count as skipped', async () => {
+    const yaml = `- hosts: g
+  gather_facts: false
+  tasks:
+    - include_tasks: inc.yml
+      loop: [a, b]
+    - include_tasks: inc.yml
+      when: inventory_hostname == 'h1'
+    - include_role: { name: r }
+`;
+    const files = { 'inc.yml': '- shell: echo {{ inventory_hostname }} >> $DIR/inc_{{ inventory_hostname }}\n', 'roles/r/tasks/main.yml': '- name: in role\n  shell: echo role >> $DIR/role_{{ inventory_hostname }}\n' };
+    const { ours, theirs } = await runBoth(yaml, { files });
+    expectSameRun(ours, theirs);
+    expect(ours.included).toEqual(['included: $DIR/inc.yml for h1, h2, h3 => (item=a)', 'included: $DIR/inc.yml for h1, h2, h3 => (item=b)', 'included: $DIR/inc.yml for h1']);
+    for (const h of ['h1', 'h2', 'h3']) expect(read(ours, `inc_${h}`)).toBe(read(theirs, `inc_${h}`));
+  });
+
+  it('k=v values decode escapes as Ansible does', async () => {
+    const yaml = `- hosts: h1
+  gather_facts: false
+  tasks:
+    - copy: content="a\\nb\\t\\"q\\" \\x41\\u00e9" dest=$DIR/kv
+    - copy: content='single \\\\ back' dest=$DIR/kv2
+`;
+    const { ours, theirs } = await runBoth(yaml);
+    expectSameRun(ours, theirs);
+    expect(read(ours, 'kv')).toBe('a\nb\t"q" Aé');
+    expect(read(ours, 'kv')).toBe(read(theirs, 'kv'));
+    expect(read(ours, 'kv2')).toBe(read(theirs, 'kv2'));
+  });
+
+  it('gathered facts sit below play vars', async () => {
+    const yaml = `- hosts: h1
+  gather_facts: true
+  vars: { ansible_hostname: from-play }
+  tasks:
+    - copy: { content: "{{ ansible_hostname }}", dest: "$DIR/name" }
+    - copy: { content: "{{ ansible_facts.hostname == ansible_hostname }}", dest: "$DIR/same" }
+`;
+    const { ours, theirs } = await runBoth(yaml);
+    expectSameRun(ours, theirs);
+    expect(read(ours, 'name')).toBe('from-play');
+    expect(read(theirs, 'name')).toBe('from-play');
+    // ansible_facts itself keeps the gathered value.
+    expect(read(theirs, 'same')).toBe('False');
+    expect(read(ours, 'same')).toBe(read(theirs, 'same'));
+  });
+});
