@@ -125,14 +125,17 @@ async function runTaskItem(run: BatchRun, host: HostState, task: Task, scope: Sc
   if (INCLUDE_MODULES.has(task.module)) return runInclude(run, host, task, scope);
   let outcome;
   try {
-    outcome = await runMaybeOnce(run, host, task, scope, eff.runOnce);
+    // end_play is one global step in Ansible (bypass_host_loop): its `when` is judged on the first host, as with run_once.
+    const runOnce = task.module === 'meta' && task.args['action'] === 'end_play' ? true : eff.runOnce;
+    outcome = await runMaybeOnce(run, host, task, scope, runOnce);
   } catch (e) {
     if (!isUserFacing(e)) throw e;
     failTask(run, host, task, scope, `${taskLabel(task)}: ${e.message}`);
     return 'failed';
   }
   if (outcome === undefined) return 'ok';
-  count(host, outcome, scope.rescuable);
+  // A skipped meta task is shown but not counted, as in ansible-core 2.14.
+  if (!(task.module === 'meta' && outcome.status === 'skipped')) count(host, outcome, scope.rescuable);
   if (outcome.status === 'unreachable') {
     host.unreachable = true;
     return 'failed';

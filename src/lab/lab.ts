@@ -53,11 +53,14 @@ export function assertRoot(): void {
  * Starts `count` nodes. A lab already in `dir` is torn down first (so `up` is repeatable);
  * an existing dir that is not a lab must be empty, because labDown deletes the whole dir.
  */
-export async function labUp(count: number, opts: { dir?: string; subnet?: number } = {}): Promise<Lab> {
+/** `port`: where every node's sshd listens (22 unless a test needs another). */
+export async function labUp(count: number, opts: { dir?: string; subnet?: number; port?: number } = {}): Promise<Lab> {
   assertRoot();
   const subnet = opts.subnet ?? 1;
   if (!Number.isInteger(count) || count < 1 || count > 254) throw new Error(`lab node count must be 1..254, got ${count}`);
   if (!Number.isInteger(subnet) || subnet < 0 || subnet > 255) throw new Error(`lab subnet must be 0..255, got ${subnet}`);
+  const port = opts.port ?? 22;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`lab port must be 1..65535, got ${port}`);
   const dir = labDir(opts.dir);
   if (isLabDir(dir)) await labDown(dir);
   else if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} exists and is not an (empty) lab dir`);
@@ -69,7 +72,7 @@ export async function labUp(count: number, opts: { dir?: string; subnet?: number
 
   const nodes: LabNode[] = Array.from({ length: count }, (_, k) => {
     const name = `node${k + 1}`;
-    return { name, address: `127.0.${subnet}.${k + 1}`, port: 22, hostname: name, pid: 0, root: join(dir, 'nodes', name) };
+    return { name, address: `127.0.${subnet}.${k + 1}`, port, hostname: name, pid: 0, root: join(dir, 'nodes', name) };
   });
   const lab: Lab = {
     dir,

@@ -127,3 +127,108 @@ describe('the same playbook through oasis-play and ansible-playbook (local conne
     expect(read(ours, 'same')).toBe(read(theirs, 'same'));
   });
 });
+
+describe('play structure through oasis-play and ansible-playbook', () => {
+  it('pre_tasks, roles, tasks and post_tasks in order, handlers flushed after each section', async () => {
+    const log = (what: string) => `shell: echo ${what} >> $DIR/order_{{ inventory_hostname }}`;
+    const yaml = `- hosts: g
+  gather_facts: false
+  pre_tasks:
+    - ${log('pre')}
+      notify: note
+  roles: [r]
+  tasks:
+    - ${log('task')}
+      notify: note
+  post_tasks:
+    - ${log('post')}
+      notify: note
+  handlers:
+    - name: note
+      ${log('handler')}
+`;
+    const files = { 'roles/r/tasks/main.yml': `- name: role step\n  ${log('role')}\n` };
+    const { ours, theirs } = await runBoth(yaml, { files });
+    expectSameRun(ours, theirs);
+    for (const h of ['h1', 'h2', 'h3']) {
+      expect(read(ours, `order_${h}`)).toBe('pre\nhandler\nrole\ntask\nhandler\npost\nhandler\n');
+      expect(read(ours, `order_${h}`)).toBe(read(theirs, `order_${h}`));
+    }
+  });
+
+  // Ansible judges end_play's `when` on the first host only (its docs: "Conditionals will work as if run_once is being used").
+  it('meta end_play ends the play for every host when the first host says so; the next play runs', async () => {
+    const yaml = `- hosts: g
+  gather_facts: false
+  tasks:
+    - shell: echo one >> $DIR/p1_{{ inventory_hostname }}
+    - meta: end_play
+      when: inventory_hostname == 'h2'
+    - shell: echo two >> $DIR/p1_{{ inventory_hostname }}
+    - meta: end_play
+      when: inventory_hostname == 'h1'
+    - shell: echo three >> $DIR/p1_{{ inventory_hostname }}
+- hosts: g
+  gather_facts: false
+  tasks:
+    - shell: echo next >> $DIR/p2_{{ inventory_hostname }}
+`;
+    const { ours, theirs } = await runBoth(yaml);
+    expectSameRun(ours, theirs);
+    for (const h of ['h1', 'h2', 'h3']) {
+      expect(read(ours, `p1_${h}`)).toBe('one\ntwo\n');
+      expect(read(ours, `p1_${h}`)).toBe(read(theirs, `p1_${h}`));
+      expect(read(ours, `p2_${h}`)).toBe('next\n');
+    }
+  });
+
+  it('import_playbook runs the imported plays in place, with their own directory', async () => {
+    const yaml = `- hosts: h1
+  gather_facts: false
+  tasks:
+    - shell: echo first >> $DIR/order
+- import_playbook: sub/other.yml
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - shell: echo last >> $DIR/order
+`;
+    const files = {
+      'sub/other.yml': '- hosts: h1\n  gather_facts: false\n  name: imported\n  tasks:\n    - copy: { src: note.txt, dest: $DIR/copied }\n    - shell: echo imported >> $DIR/order\n',
+      'sub/files/note.txt': 'from the imported playbook directory\n',
+    };
+    const { ours, theirs } = await runBoth(yaml, { files });
+    expectSameRun(ours, theirs);
+    expect(read(ours, 'order')).toBe('first\nimported\nlast\n');
+    expect(read(ours, 'copied')).toBe(read(theirs, 'copied'));
+  });
+
+  it('include_vars with name: loads the file under that one variable', async () => {
+    const yaml = `- hosts: h1
+  gather_facts: false
+  tasks:
+    - include_vars: { file: bundle.yml, name: bundle }
+    - copy: { content: "{{ bundle.port }} {{ bundle.name }}", dest: $DIR/bundle }
+    - include_vars: bundle.yml
+    - copy: { content: "{{ port }}", dest: $DIR/flat }
+`;
+    const { ours, theirs } = await runBoth(yaml, { files: { 'bundle.yml': 'port: 8080\nname: web\n' } });
+    expectSameRun(ours, theirs);
+    expect(read(ours, 'bundle')).toBe('8080 web');
+    expect(read(ours, 'bundle')).toBe(read(theirs, 'bundle'));
+    expect(read(ours, 'flat')).toBe(read(theirs, 'flat'));
+  });
+
+  it('facts are not gathered unless asked (a deliberate difference: Ansible gathers by default)', async () => {
+    const yaml = `- hosts: h1
+  tasks:
+    - copy: { content: "{{ ansible_hostname is defined }}", dest: $DIR/gathered }
+`;
+    const { ours, theirs } = await runBoth(yaml);
+    expect(ours.code).toBe(0);
+    expect(ours.banners).toEqual(['PLAY [h1]', 'TASK [copy]']);
+    expect(theirs.banners).toEqual(['PLAY [h1]', 'TASK [Gathering Facts]', 'TASK [copy]']);
+    expect(read(ours, 'gathered')).toBe('False');
+    expect(read(theirs, 'gathered')).toBe('True');
+  });
+});

@@ -8,11 +8,11 @@ import { afterAll, beforeAll } from 'vitest';
 import { labDown, labUp, type Lab, type LabNode } from '../../src/lab/lab.js';
 
 /** Starts `count` nodes on 127.0.<subnet>.1.. before the file's tests, removes them after. */
-export function useLab(count: number, subnet: number): { readonly lab: Lab; node(name: string): LabNode } {
+export function useLab(count: number, subnet: number, port?: number): { readonly lab: Lab; node(name: string): LabNode } {
   let lab: Lab | undefined;
   const dir = mkdtempSync(join(tmpdir(), `oasis-lab-${subnet}-`));
   beforeAll(async () => {
-    lab = await labUp(count, { dir, subnet });
+    lab = await labUp(count, { dir, subnet, port });
   });
   afterAll(async () => {
     await labDown(dir);

@@ -43,7 +43,7 @@ describe('run --plan', () => {
     expect(out).toContain('  HANDLER [restart app] shell\n');
     // assert's conditions on a registered remote result are assumed, not judged.
     expect(out).toContain('      that: conf.stat.exists (assumed)\n      that: conf.stat.isreg (assumed)\n');
-    expect(out).toMatch(/SUMMARY \*+\nnode1: 20 tasks, 1 template, 1 assumed\nnode2: 20 tasks, 1 template, 1 assumed\n$/);
+    expect(out).toMatch(/SUMMARY \*+\nnode1: 21 tasks, 1 template, 1 skipped, 1 assumed\nnode2: 21 tasks, 1 template, 1 skipped, 1 assumed\n$/);
     expect(out).not.toMatch(/unreachable|UNREACHABLE/);
   });
 
