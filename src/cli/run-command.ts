@@ -9,7 +9,7 @@ import type { RunOptions } from '../engine/context.js';
 import { groupMembers } from '../engine/host-vars.js';
 import { EXIT, runPlaybooks } from '../engine/playbook-runner.js';
 import { newRunContext } from '../engine/session.js';
-import { withDynamicGroupsFor } from '../discovery/on-demand.js';
+import { dynamicGroupValues, withDynamicGroupsFor } from '../discovery/on-demand.js';
 import { renderPlayHeader } from '../engine/play-header.js';
 import { TemplateEngine } from '../template/engine.js';
 import { parseExtraVars } from './extra-vars.js';
@@ -77,7 +77,7 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
     // Patterns as the plays will render them, so `hosts: "{{ target }}"` with `-e target=live` discovers too.
     const header = { templates: new TemplateEngine(), extraVars, groups: groupMembers(loaded.inventory) };
     const playHosts = playbooks.flatMap((pb) => pb.plays.map((p) => renderPlayHeader(p, header).hosts));
-    const patterns = [...playHosts, ...(o.limit ? [o.limit] : [])];
+    const patterns = [...playHosts, ...(o.limit ? [o.limit] : []), ...dynamicGroupValues(playbooks)];
     const inventory = await withDynamicGroupsFor(loaded.inventory, o.discover ? true : patterns, {
       knownHostsFile: o.knownHosts,
       hostKeyChecking: o.hostKeyChecking,

@@ -3,6 +3,7 @@
 // groups: their metadata is still what is installed; only `live` needs a fresh agent or /proc.
 import type { Inventory, InventoryGroup, InventoryHost } from '../inventory/types.js';
 import type { NodeStatus } from './types.js';
+import { nodeVars } from './node-vars.js';
 
 /** Group names are letters, digits and `_`, as Ansible wants them. */
 export const groupSafe = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
@@ -53,7 +54,8 @@ function join(inv: Inventory, host: string, group: string): void {
 }
 
 /**
- * A new Inventory with the dynamic groups added (the input is not changed). Reachable nodes
+ * A new Inventory with the dynamic groups added (the input is not changed), and each node's
+ * discovered state as host variables (node-vars.ts). Reachable nodes
  * found in an `oasis_discover` range become hosts (named by address) of the group that
  * declared the range and of `discovered`. A dynamic group named like an existing group adds
  * its hosts to it.
@@ -69,7 +71,9 @@ export function addDynamicGroups(inventory: Inventory, nodes: NodeStatus[]): Inv
       join(inv, n.name, n.origin.group);
       join(inv, n.name, 'discovered');
     }
-    if (!inv.hosts.has(n.name)) continue;
+    const host = inv.hosts.get(n.name);
+    if (!host) continue;
+    Object.assign(host.vars, nodeVars(n, host.vars));
     for (const g of dynamicGroupsOf(n)) join(inv, n.name, g);
   }
   return inv;

@@ -1,6 +1,7 @@
 // Discovery against real sshd lab nodes on 127.0.40.1-4: agents inside the nodes, the /proc
 // fallback, stale metadata, a stopped node, a scanned range, the CLI.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { serializeMetadata, type NodeMetadata } from '../../src/agent/metadata.js';
@@ -74,6 +75,25 @@ describe('discovery on lab nodes', () => {
     expect(groups.label_rack_r3).toEqual(['node3']);
     expect(groups.label_role_worker).toHaveLength(4);
     expect(groups[`arch_${nodes[0]!.arch}`]).toHaveLength(4);
+  });
+
+  test('a run that discovers gives templates each node\'s metadata and state (oasis_metadata, oasis_node)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oasis-nodevars-'));
+    const pb = join(dir, 'meta.yml');
+    writeFileSync(
+      pb,
+      `- hosts: live
+  tasks:
+    - copy:
+        dest: /srv/meta.txt
+        content: "{{ oasis_metadata.hostname }} rack={{ oasis_metadata.labels.rack }} {{ oasis_node.state }} via={{ oasis_node.via }} web={{ join groups.service_nginx_webserver ',' }} node2={{ join hostvars.node2.oasis_node.services ',' }}\\n"
+`,
+    );
+    const r = await runCli(['run', pb, '-i', env.lab.inventoryFile, '--known-hosts', env.lab.knownHostsFile]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    for (const n of env.lab.nodes) {
+      expect(readFileSync(join(n.root, 'srv', 'meta.txt'), 'utf8')).toBe(`${n.name} rack=r${n.name.slice(4)} live via=agent web=node2 node2=nginx_webserver\n`);
+    }
   });
 
   test('metadata made old: stale, with fresh /proc figures and a reason', async () => {

@@ -35,6 +35,17 @@ describe('mock inventory', () => {
     expect(pi1.memory!.usedRatio).toBe(0.38);
   });
 
+  test('each node\'s discovered state becomes its oasis_node host variable; inline metadata stays as written', async () => {
+    const inv = await load();
+    const nodes = await discoverNodes(inv, { hostKeyChecking: 'yes' });
+    const withVars = addDynamicGroups(inv, nodes);
+    const pi3 = nodes.find((n) => n.name === 'pi3')!;
+    expect(withVars.hosts.get('pi3')!.vars['oasis_node']).toMatchObject({ state: 'live', score: pi3.score, services: [], labels: { zone: 'attic' } });
+    expect(withVars.hosts.get('laptop2')!.vars['oasis_node']).toMatchObject({ state: 'stale' });
+    expect(withVars.hosts.get('pi1')!.vars['oasis_metadata']).toEqual(inv.hosts.get('pi1')!.vars['oasis_metadata']);
+    expect(inv.hosts.get('pi1')!.vars['oasis_node']).toBeUndefined();
+  });
+
   test('dynamic groups work in host patterns; the input inventory is left alone', async () => {
     const inv = await load();
     const withGroups = addDynamicGroups(inv, await discoverNodes(inv, { hostKeyChecking: 'yes' }));
@@ -136,6 +147,14 @@ describe('dynamic groups in a plain run (built CLI) on the mock', () => {
     expect(web.stdout).toMatch(/hosts \(2\):\n\s+pi1\n\s+phone1\n/);
     const arm = await runCli(['run', PLAYBOOK, '-i', MOCK, '-l', 'arch_aarch64:&live', '--list-hosts']);
     expect(arm.stdout).toMatch(/hosts \(3\):\n\s+pi2\n\s+pi3\n\s+phone1\n/);
+  });
+
+  test('a role parameter naming a dynamic group makes the run discover: the balancer gets its backends', async () => {
+    const lb = fileURLToPath(new URL('../../playbooks/load_balancer/install.yml', import.meta.url));
+    const r = await runCli(['run', lb, '-i', MOCK, '-l', 'pi2', '--plan']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toContain('+    server 198.51.100.11:80; # pi1\n      +    server 198.51.100.31:80; # phone1\n');
+    expect(r.stdout).not.toContain('no backends yet');
   });
 
   test('--plan connects to nothing: a host without inline metadata is in no dynamic group', async () => {

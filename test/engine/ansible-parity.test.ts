@@ -232,3 +232,48 @@ describe('play structure through oasis-play and ansible-playbook', () => {
     expect(read(theirs, 'gathered')).toBe('True');
   });
 });
+
+describe('roles through oasis-play and ansible-playbook', () => {
+  const log = (what: string) => `shell: echo ${what} >> $DIR/order_{{ inventory_hostname }}`;
+  const yaml = `- hosts: g
+  gather_facts: false
+  roles:
+    - role: web
+      when: inventory_hostname != 'h3'
+      tags: [web]
+    - role: shared
+      tags: [shared]
+  tasks:
+    - ${log('tasks')}
+`;
+  const files = {
+    'roles/web/tasks/main.yml': '- copy: { src: page.html, dest: "$DIR/page_{{ inventory_hostname }}" }\n  notify: reload web\n',
+    'roles/web/files/page.html': 'from the role\n',
+    'roles/web/handlers/main.yml': `- name: reload web\n  ${log('reloaded')}\n`,
+    // The playbook's own files/ must lose to the role's.
+    'files/page.html': 'from the playbook\n',
+    'elsewhere/shared/tasks/main.yml': `- ${log('shared')}\n`,
+  };
+  // The second role is found only through the configured roles path.
+  const env = (dir: string) => ({ ours: { OASIS_ROLES_PATH: join(dir, 'elsewhere') }, theirs: { ANSIBLE_ROLES_PATH: join(dir, 'elsewhere') } });
+
+  it('roles: with when and tags, files/ from the role first, a role handler by its bare name, the roles path', async () => {
+    const { ours, theirs } = await runBoth(yaml, { files, env });
+    expectSameRun(ours, theirs);
+    for (const h of ['h1', 'h2']) {
+      expect(read(ours, `page_${h}`)).toBe('from the role\n');
+      expect(read(ours, `order_${h}`)).toBe('shared\ntasks\nreloaded\n');
+    }
+    expect(read(ours, 'order_h3')).toBe('shared\ntasks\n');
+    for (const h of ['h1', 'h2', 'h3']) expect(read(ours, `order_${h}`)).toBe(read(theirs, `order_${h}`));
+  });
+
+  it('-t selects one role of the play', async () => {
+    const { ours, theirs } = await runBoth(yaml, { files, env, args: ['-t', 'shared'] });
+    expectSameRun(ours, theirs);
+    for (const h of ['h1', 'h2', 'h3']) {
+      expect(read(ours, `order_${h}`)).toBe('shared\n');
+      expect(read(theirs, `order_${h}`)).toBe('shared\n');
+    }
+  });
+});

@@ -44,24 +44,28 @@ function parse(code: number, stdout: string, stderr: string, dir: string): Side 
 }
 
 /** ansible-playbook (Debian's ansible-core; .ci installs it) with its default output. */
-function runAnsible(dir: string, extra: string[]): Side {
+function runAnsible(dir: string, extra: string[], env: Record<string, string>): Side {
   const r = spawnSync('ansible-playbook', ['-i', 'hosts.ini', 'play.yml', ...extra], {
     cwd: dir,
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp'), ANSIBLE_HOME: join(dir, '.ansible') },
+    env: { ...process.env, ...env, ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_LOCAL_TEMP: join(dir, '.ansible-tmp'), ANSIBLE_HOME: join(dir, '.ansible') },
   });
   if (r.error) throw new Error(`ansible-playbook could not run (${r.error.message}); .ci/install-system-deps.sh installs ansible-core`);
   return parse(r.status ?? -1, r.stdout, r.stderr, dir);
 }
 
 /** The same playbook, files and inventory, each in its own directory, through oasis-play and ansible-playbook. */
-export async function runBoth(yaml: string, opts: { files?: Record<string, string>; inventory?: string; args?: string[] } = {}): Promise<{ ours: Side; theirs: Side }> {
+export async function runBoth(
+  yaml: string,
+  /** env: each tool's environment, given the directory it runs in. */
+  opts: { files?: Record<string, string>; inventory?: string; args?: string[]; env?: (dir: string) => { ours: Record<string, string>; theirs: Record<string, string> } } = {},
+): Promise<{ ours: Side; theirs: Side }> {
   const files = opts.files ?? {};
   const inventory = opts.inventory ?? LOCAL_HOSTS;
   const args = opts.args ?? [];
   const oursDir = stage('ours', yaml, files, inventory);
   const theirsDir = stage('theirs', yaml, files, inventory);
-  const r = await runCli(['run', 'play.yml', '-i', 'hosts.ini', '--output', 'plain', ...args], { cwd: oursDir });
-  return { ours: parse(r.code, r.stdout, r.stderr, oursDir), theirs: runAnsible(theirsDir, args) };
+  const r = await runCli(['run', 'play.yml', '-i', 'hosts.ini', '--output', 'plain', ...args], { cwd: oursDir, env: opts.env?.(oursDir).ours });
+  return { ours: parse(r.code, r.stdout, r.stderr, oursDir), theirs: runAnsible(theirsDir, args, opts.env?.(theirsDir).theirs ?? {}) };
 }
