@@ -9,4 +9,4 @@ bash .ci/install-system-deps.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-npx tsc -p tsconfig.json
+npm run build --silent

@@ -1,4 +1,7 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import { loadPrecompiled } from '../schema/precompiled.js';
 import type { ModuleCatalog, ModuleInfo } from './catalog.js';
 import { LOCAL_MODULES, type LocalModuleSpec } from './local-specs.js';
 import type { RemoteModule } from './types.js';
@@ -20,16 +23,24 @@ export type ModuleDef = RemoteModule | LocalModuleSpec;
 
 export const REMOTE_MODULES: RemoteModule[] = [command, shell, waitFor, copy, template, file, stat, lineinfile, blockinfile, replace, apt, pkg, service];
 
-/** The modules of one run, with their argument validators compiled once. */
+// validateSchema off: the schemas are our own, fixed ones; checking each against the
+// meta-schema cost ~5 ms of CPU per module per run, more than compiling it.
+export const ARGS_AJV_OPTIONS: Options = { allErrors: true, strict: false, coerceTypes: true, useDefaults: false, validateSchema: false };
+
+/** Written by the build (src/schema/precompile.ts), relative to dist/. */
+export const ARGS_VALIDATORS_FILE = 'modules/precompiled-args.cjs';
+
+/** The modules of one run, with their argument validators compiled once (or at build time). */
 export class ModuleRegistry implements ModuleCatalog {
   private readonly defs = new Map<string, ModuleDef>();
   private readonly validators = new Map<string, ValidateFunction>();
-  // validateSchema off: the schemas are our own, fixed ones; checking each against the
-  // meta-schema cost ~5 ms of CPU per module per run, more than compiling it.
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: true, useDefaults: false, validateSchema: false });
+  private ajv: Ajv | undefined;
 
-  constructor(defs: ModuleDef[] = [...REMOTE_MODULES, ...LOCAL_MODULES]) {
-    for (const d of defs) this.defs.set(d.name, d);
+  /** The built-in modules use the build's precompiled validators when there are any; given ones are compiled. */
+  constructor(defs?: ModuleDef[]) {
+    for (const d of defs ?? [...REMOTE_MODULES, ...LOCAL_MODULES]) this.defs.set(d.name, d);
+    const built = defs ? undefined : loadPrecompiled(join(dirname(dirname(fileURLToPath(import.meta.url))), ARGS_VALIDATORS_FILE));
+    for (const [name, v] of Object.entries(built ?? {})) this.validators.set(name, v);
   }
 
   get(name: string): ModuleDef | undefined {
@@ -60,6 +71,7 @@ export class ModuleRegistry implements ModuleCatalog {
     if (!def) return `unknown module '${name}'`;
     let validate = this.validators.get(name);
     if (!validate) {
+      this.ajv ??= new Ajv(ARGS_AJV_OPTIONS);
       validate = this.ajv.compile(def.schema);
       this.validators.set(name, validate);
     }

@@ -2,11 +2,14 @@
  * Checks a value against one definition of the generated schemas and turns ajv's errors into
  * one readable message each, at the position of the key they are about.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import type { SourcePos } from '../model/source.js';
 import { didYouMean } from '../config/suggest.js';
 import { generateSchemas, type SchemaFile } from '../schema/generate.js';
-import { kindOf, RESERVED_NAMES } from '../schema/fragments.js';
+import { ID_BASE, kindOf, RESERVED_NAMES } from '../schema/fragments.js';
+import { loadPrecompiled } from '../schema/precompiled.js';
 import type { Problems } from './problems.js';
 
 /** Where the value at a path (keys and list indexes below the checked value) was written. */
@@ -25,17 +28,33 @@ export interface CheckOptions {
 
 type Err = ErrorObject & { parentSchema?: Record<string, unknown>; data?: unknown };
 
-export class SchemaChecker {
-  // The schemas are generated and tested against the meta-schema: no need to check them per run.
-  private readonly ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
-  private readonly cache = new Map<string, ValidateFunction>();
-  private readonly ids = new Map<SchemaFile, string>();
+// The schemas are generated and tested against the meta-schema: no need to check them per run.
+export const checkerAjvOptions = (): Options => ({ allErrors: true, strict: false, verbose: true, validateSchema: false });
 
-  constructor(schemas = generateSchemas()) {
-    for (const [file, schema] of Object.entries(schemas)) {
-      this.ajv.addSchema(file === 'playbook.schema.json' ? shallow(schema) : schema);
-      this.ids.set(file as SchemaFile, String(schema['$id']));
-    }
+/** The schemas as the checker uses them (the playbook's shallow, see below). */
+export function checkerSchemas(schemas: Record<SchemaFile, Record<string, unknown>> = generateSchemas()): Record<string, unknown>[] {
+  return Object.entries(schemas).map(([file, schema]) => (file === 'playbook.schema.json' ? shallow(schema) : schema));
+}
+
+/** Written by the build (src/schema/precompile.ts), relative to dist/. */
+export const CHECKER_VALIDATORS_FILE = 'validate/precompiled-checker.cjs';
+
+export class SchemaChecker {
+  private readonly cache = new Map<string, ValidateFunction>();
+  private readonly compile: (key: string) => ValidateFunction | undefined;
+
+  /** Default schemas: the build's precompiled validators when there are any; given schemas are compiled. */
+  constructor(schemas?: Record<SchemaFile, Record<string, unknown>>) {
+    const built = schemas ? undefined : loadPrecompiled(join(dirname(dirname(fileURLToPath(import.meta.url))), CHECKER_VALIDATORS_FILE));
+    let ajv: Ajv | undefined;
+    const compiled = (key: string) => {
+      if (!ajv) {
+        ajv = new Ajv(checkerAjvOptions());
+        for (const schema of checkerSchemas(schemas)) ajv.addSchema(schema);
+      }
+      return ajv.getSchema(key);
+    };
+    this.compile = (key) => built?.[key] ?? compiled(key);
   }
 
   /** Adds a problem for each error; returns how many. */
@@ -52,10 +71,10 @@ export class SchemaChecker {
   }
 
   private validator(file: SchemaFile, def: string | undefined): ValidateFunction {
-    const key = `${this.ids.get(file)}${def ? `#/definitions/${def}` : ''}`;
+    const key = `${ID_BASE}${file}${def ? `#/definitions/${def}` : ''}`;
     let v = this.cache.get(key);
     if (!v) {
-      v = this.ajv.getSchema(key);
+      v = this.compile(key);
       if (!v) throw new Error(`no schema ${key}`);
       this.cache.set(key, v);
     }
