@@ -34,8 +34,8 @@ export class PlainReporter implements Reporter {
       this.included.add(e);
       return;
     }
-    // Ansible prints one `included:` line per file and item, for all its hosts, once they are known.
-    for (const line of this.included.flush()) this.line(stringc(line, COLOR.ok, color));
+    // Ansible prints one `included:` line per file and item, for all its hosts, after the task's other lines.
+    if (e.type !== 'host_result' && e.type !== 'warning') for (const line of this.included.flush()) this.line(stringc(line, COLOR.ok, color));
     switch (e.type) {
       case 'playbook_start':
         if (verbosity > 1) this.banner(`PLAYBOOK: ${e.file.split('/').pop() ?? e.file}`);

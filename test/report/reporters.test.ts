@@ -169,6 +169,24 @@ describe('plain reporter', () => {
     expect(err.text()).toBe('[WARNING]: node3 is unreachable and was removed from the play\n');
   });
 
+  it('gathers included events into one line per file and item, after the task\'s other lines', async () => {
+    const out = sink();
+    const r = createReporter({ mode: 'plain', verbosity: 0, diff: false, out: out.stream, err: sink().stream, env: {} });
+    const events: RunEvent[] = [
+      { type: 'task_start', name: 'include_tasks', hosts: ['h1', 'h2'], handler: false },
+      { type: 'included', file: '/p/inc.yml', host: 'h2', item: 'a' },
+      { type: 'included', file: '/p/inc.yml', host: 'h1', item: 'a' },
+      { type: 'host_result', task: 'include_tasks', host: 'h3', status: 'skipped', ignored: false, result: { changed: false, skipped: true } },
+      { type: 'included', file: '/p/inc.yml', host: 'h1', item: 'b' },
+      { type: 'task_start', name: 'shell', hosts: ['h1', 'h2'], handler: false },
+      { type: 'included', file: '/p/last.yml', host: 'h1' },
+    ];
+    for (const e of events) r.event(e);
+    await r.close();
+    const lines = out.text().split('\n').filter((l) => l && !l.startsWith('TASK'));
+    expect(lines).toEqual(['skipping: [h3]', 'included: /p/inc.yml for h2, h1 => (item=a)', 'included: /p/inc.yml for h1 => (item=b)', 'included: /p/last.yml for h1']);
+  });
+
   it('leaves diffs out without --diff', async () => {
     const out = sink();
     await run(createReporter({ mode: 'plain', verbosity: 0, diff: false, out: out.stream, err: sink().stream, env: {} }));
