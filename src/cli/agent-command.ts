@@ -21,10 +21,15 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
+const MAX_INTERVAL_SECONDS = 86_400;
+
 export async function agentCommand(o: AgentCliOptions): Promise<number> {
   try {
     const interval = Number(o.interval);
-    if (!Number.isFinite(interval) || interval <= 0) throw new UserError(`--interval must be a number of seconds > 0, got '${o.interval}'`, undefined, 5);
+    // Node's timers hold at most 2^31-1 ms (~24.8 days); a longer one would fire at once, in a loop.
+    if (!Number.isFinite(interval) || interval <= 0 || interval > MAX_INTERVAL_SECONDS) {
+      throw new UserError(`--interval must be a number of seconds > 0 and ≤ ${MAX_INTERVAL_SECONDS} (one day), got '${o.interval}'`, undefined, 5);
+    }
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once('SIGTERM', onSignal);

@@ -65,6 +65,10 @@ export function buildProgram(): Command {
     .option('--host <name>', 'one host\'s variables, as JSON')
     .option('--playbook-dir <dir>', 'also read group_vars/ and host_vars/ beside this playbook directory')
     .option('--export', 'with --list: variables where they are defined (group vars under groups)')
+    .option('--export-ini', 'discover the nodes and print an Ansible INI hosts file of the live ones, with their static and dynamic groups')
+    .option('--known-hosts <file>', 'with --export-ini: OpenSSH known_hosts file (default ~/.ssh/known_hosts)')
+    .addOption(new Option('--host-key-checking <mode>', 'with --export-ini: yes, accept-new or no').choices(['yes', 'accept-new', 'no']).default('yes'))
+    .option('-T, --timeout <seconds>', 'with --export-ini: SSH connection timeout per node', '5')
     .option('-v, --verbose', 'more output (-vvv: stack traces)', increase, 0)
     .action(async (opts) => {
       const { inventoryCommand } = await import('./inventory-command.js');

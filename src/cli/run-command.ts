@@ -7,6 +7,7 @@ import { UserError } from '../model/source.js';
 import type { Playbook } from '../model/playbook.js';
 import type { RunOptions } from '../engine/context.js';
 import { groupMembers } from '../engine/host-vars.js';
+import { selectHosts } from '../inventory/patterns.js';
 import { EXIT, runPlaybooks } from '../engine/playbook-runner.js';
 import { newRunContext } from '../engine/session.js';
 import { dynamicGroupValues, withDynamicGroupsFor } from '../discovery/on-demand.js';
@@ -84,6 +85,9 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
       connectTimeoutMs: Number(o.timeout) * 1000,
       offline: !!o.plan,
     });
+    if (o.limit !== undefined && selectHosts(inventory, {}, o.limit, { limit: true, warn: (m) => process.stderr.write(`[WARNING]: ${m}\n`) }).length === 0) {
+      throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.', undefined, 1);
+    }
     const options: RunOptions = {
       check: !!o.check,
       diff: !!o.diff,

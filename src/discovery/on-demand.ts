@@ -1,5 +1,6 @@
 // `hosts: service_nginx_webserver` or `--limit live` in a plain `run`: the dynamic groups exist
 // only after discovery, so a run discovers first when, and only when, its patterns name one.
+import { readFileSync } from 'node:fs';
 import type { Inventory } from '../inventory/types.js';
 import type { Item, Playbook } from '../model/playbook.js';
 import { discoverNodes, type DiscoverOptions } from './discover.js';
@@ -7,17 +8,43 @@ import { addDynamicGroups } from './groups.js';
 
 const DYNAMIC = /^(live|discovered|service_.*|arch_.*|label_.*)$/;
 
-/** The names a host pattern refers to (`a:&b,!c[0]` → a, b, c); regexes and @files are not names. */
-function patternNames(pattern: string): string[] {
-  return pattern
-    .split(/[:,]/)
-    .map((p) => p.trim().replace(/^[&!]/, '').replace(/\[[^\]]*\]$/, ''))
-    .filter((p) => p && !p.startsWith('~') && !p.startsWith('@') && !p.includes('{{'));
+/** Names like those of the dynamic groups, for `~regex` terms: a regex matching one may mean one. */
+const DYNAMIC_EXAMPLES = ['live', 'discovered', 'service_x', 'arch_x', 'label_x_y'];
+
+/** Whether one term (`&b`, `!c[0]`, `~regex`, `@file`) may refer to a dynamic group. */
+function termNamesDynamic(term: string, depth: number): boolean {
+  const t = term.replace(/^[&!]/, '');
+  if (t.startsWith('~')) {
+    try {
+      const re = new RegExp(t.slice(1));
+      return DYNAMIC_EXAMPLES.some((n) => re.test(n));
+    } catch {
+      return false;
+    }
+  }
+  if (t.startsWith('@')) {
+    // A --limit file: its lines are patterns. An unreadable one is reported by the limit itself.
+    if (depth > 0) return false;
+    try {
+      return readFileSync(t.slice(1), 'utf8').split('\n').some((line) => patternNamesDynamic(line, depth + 1));
+    } catch {
+      return false;
+    }
+  }
+  return DYNAMIC.test(t.replace(/\[[^\]]*\]$/, ''));
 }
 
-/** Whether any of the patterns names a dynamic group (live, service_*, arch_*, label_*, discovered). */
+function patternNamesDynamic(pattern: string, depth: number): boolean {
+  return pattern
+    .split(/[:,\s]+/)
+    .map((p) => p.trim())
+    .filter((p) => p && !p.includes('{{'))
+    .some((p) => termNamesDynamic(p, depth));
+}
+
+/** Whether any of the patterns may name a dynamic group (live, service_*, arch_*, label_*, discovered), also through ~regex or @file. */
 export function namesDynamicGroup(patterns: string[]): boolean {
-  return patterns.flatMap(patternNames).some((n) => DYNAMIC.test(n));
+  return patterns.some((p) => patternNamesDynamic(p, 0));
 }
 
 /** The inventory with the dynamic groups when the patterns need them (or `true`: always); the same inventory otherwise. */

@@ -95,7 +95,8 @@ export function matchHosts(inv: Inventory, pattern: string | string[], limit?: s
  * terms as --limit does.
  */
 export function selectHosts(inventory: Inventory, _groups: Record<string, string[]>, pattern: string, opts: PatternOptions & { limit?: boolean } = {}): string[] {
-  return matchHosts(inventory, opts.limit ? expandLimit(pattern) : pattern, undefined, opts);
+  // A limit's terms are split once (a comma list keeps `db:&nodes` whole, as Ansible's subset does).
+  return opts.limit ? evaluate(inventory, expandLimit(pattern), opts) : matchHosts(inventory, pattern, undefined, opts);
 }
 
 function evaluate(inv: Inventory, terms: string[], opts: PatternOptions): string[] {

@@ -94,6 +94,10 @@ describe('oasis-play agent (built CLI)', () => {
     const bad = await runCli(['agent', '--interval', '0'], { env: { HOME: home } });
     expect(bad.code).toBe(5);
     expect(bad.stderr).toMatch(/--interval must be/);
+    // Beyond what a Node timer holds, it would rewrite the file in a busy loop: refused.
+    const huge = await runCli(['agent', '--interval', '3000000'], { env: { HOME: home } });
+    expect(huge.code).toBe(5);
+    expect(huge.stderr).toMatch(/--interval must be .*≤ 86400/);
     const missing = await runCli(['agent', '--once', '--labels', join(home, 'nope.yml')], { env: { HOME: home } });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.yml');

@@ -50,6 +50,14 @@ describe('oasis-play run options', () => {
     expect(readFileSync(join(dir, 'log'), 'utf8')).toBe('web1-two-green\ndb1-three\n');
   });
 
+  it('a --limit that leaves no host is an error (exit 1), as in ansible-playbook', async () => {
+    const dir = workdir({ 'hosts.ini': INVENTORY, 'site.yml': SITE, 'more.yml': MORE });
+    const res = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '-l', 'no_such_group'], { cwd: dir });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('leaves us with no hosts to target');
+    expect(res.stdout).not.toContain('PLAY');
+  });
+
   it('--syntax-check reads every playbook and runs nothing; a cyclic import is an error', async () => {
     const dir = workdir({ 'hosts.ini': INVENTORY, 'site.yml': SITE, 'more.yml': MORE, 'loop.yml': '- import_playbook: loop.yml\n' });
     const ok = await runCli(['run', 'site.yml', '--syntax-check'], { cwd: dir });

@@ -1,5 +1,5 @@
 // The mock inventory: discovery without any connection, dynamic groups, the INI export, the CLI.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +138,22 @@ describe('oasis-play nodes (built CLI) on the mock', () => {
   });
 });
 
+describe('oasis-play inventory --export-ini (built CLI) on the mock', () => {
+  test('an Ansible hosts file of the live nodes that ansible-inventory reads back with the same groups', async () => {
+    const r = await runCli(['inventory', '-i', MOCK, '--export-ini']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const file = join(mkdtempSync(join(tmpdir(), 'oasis-export-')), 'hosts.ini');
+    writeFileSync(file, r.stdout);
+    const theirs = spawnSync('ansible-inventory', ['-i', file, '--list'], { encoding: 'utf8' });
+    expect(theirs.status, theirs.stderr).toBe(0);
+    const listed = JSON.parse(theirs.stdout) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+    expect(Object.keys(listed._meta.hostvars).sort()).toEqual(['laptop1', 'phone1', 'pi1', 'pi2', 'pi3']); // laptop2 is stale
+    expect(listed['service_nginx_webserver']!.hosts).toEqual(['pi1', 'phone1']);
+    expect(listed['pis']!.hosts).toEqual(['pi1', 'pi2', 'pi3']);
+    expect(listed._meta.hostvars['pi1']).toMatchObject({ ansible_host: '198.51.100.11', ansible_user: 'pi' });
+  });
+});
+
 describe('dynamic groups in a plain run (built CLI) on the mock', () => {
   const PLAYBOOK = fileURLToPath(new URL('../../playbooks/nginx_webserver/install.yml', import.meta.url));
 
@@ -147,6 +163,19 @@ describe('dynamic groups in a plain run (built CLI) on the mock', () => {
     expect(web.stdout).toMatch(/hosts \(2\):\n\s+pi1\n\s+phone1\n/);
     const arm = await runCli(['run', PLAYBOOK, '-i', MOCK, '-l', 'arch_aarch64:&live', '--list-hosts']);
     expect(arm.stdout).toMatch(/hosts \(3\):\n\s+pi2\n\s+pi3\n\s+phone1\n/);
+  });
+
+  test('a dynamic group named through ~regex, a limit file or a blank-separated list discovers too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oasis-dynlimit-'));
+    writeFileSync(join(dir, 'limit.txt'), 'live[-1]\n');
+    const count = async (limit: string) => {
+      const r = await runCli(['run', PLAYBOOK, '-i', MOCK, '-l', limit, '--list-hosts'], { cwd: dir });
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      return /hosts \((\d+)\)/.exec(r.stdout)?.[1];
+    };
+    expect(await count('~service_.*')).toBe('3'); // service_nginx_webserver (2) and service_load_balancer (1)
+    expect(await count('@limit.txt')).toBe('1');
+    expect(await count('laptops live')).toBe('6'); // laptop2 (stale) and the 5 live nodes
   });
 
   test('a role parameter naming a dynamic group makes the run discover: the balancer gets its backends', async () => {

@@ -138,6 +138,11 @@ describe('host pattern details', () => {
     expect(all('web[0]:db')).toEqual(new Set(['db1', 'node3', 'web-1']));
     expect(all('!web')).toEqual(new Set(['node2', 'p1', 'node1', 'db1', 'node5', 'node4', 'loose1']));
     expect(matchHosts(inv, 'all', expandLimit('nodes:&web'))).toEqual(['node3']);
+    // With commas the limit is split on them only: `db:&nodes` is one (unmatched) term, as in Ansible.
+    expect(all('web,db:&nodes')).toEqual(new Set(['web-1', 'web-2', 'node3'].filter((h) => selectHosts(inv, {}, 'web', {}).includes(h))));
+    // A limit file's lines are terms as they are: `web:&prod` matches nothing (ansible-playbook: no hosts).
+    writeFileSync(file, 'web:&prod\n');
+    expect(all(`@${file}`)).toEqual(new Set());
     expect(() => expandLimit('@/nonexistent/limit')).toThrow("--limit: cannot find limit file '/nonexistent/limit'");
     expect(() => expandLimit(`@${dir}`)).toThrow(/must be a file/);
   });
