@@ -1,10 +1,9 @@
 // Validates metadata against schemas/node-metadata.schema.json (JSON Schema 2020-12) with ajv.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
-/** schemas/ sits two levels above both src/agent and dist/agent. */
-export const METADATA_SCHEMA_FILE = fileURLToPath(new URL('../../schemas/node-metadata.schema.json', import.meta.url));
+import { METADATA_SCHEMA_FILE } from '../schema/metadata-file.js';
+
 
 let compiled: ValidateFunction | undefined;
 

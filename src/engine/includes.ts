@@ -21,12 +21,18 @@ export interface IncludePass {
 
 export const INCLUDE_MODULES = new Set(['include_tasks', 'include_role']);
 
+/** Far deeper than any real playbook nests includes; an include of itself reaches it at once. */
+const MAX_INCLUDE_DEPTH = 64;
+
 /**
  * include_tasks / include_role for one host: evaluated at run time, per loop item, with the
  * host's variables; `undefined` for an item whose `when` is false. Files are loaded once per
  * (file, include task) and shared by every host.
  */
 export function resolveInclude(ctx: RunContext, host: HostState, task: Task, scope: Scope, cache: Map<string, Item[]>): (IncludePass | undefined)[] {
+  if ((scope.includeDepth ?? 0) >= MAX_INCLUDE_DEPTH) {
+    throw new UserError(`${task.module} nested ${MAX_INCLUDE_DEPTH} deep: does a file include itself (directly or through others)?`, task.pos);
+  }
   const eff = effective(scope, task);
   const vars = taskVars(ctx, host, scope, task);
   const loop = task.loop === undefined ? [undefined] : loopValues(ctx, task, vars);

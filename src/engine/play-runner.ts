@@ -186,7 +186,7 @@ async function runInclude(run: BatchRun, host: HostState, task: Task, scope: Sco
   }
   for (const pass of passes) {
     if (!pass) continue;
-    const flow = await runItems(run, host, pass.items, { ...scope, chain: [...scope.chain, pass.scope] });
+    const flow = await runItems(run, host, pass.items, { ...scope, chain: [...scope.chain, pass.scope], includeDepth: (scope.includeDepth ?? 0) + 1 });
     if (flow !== 'ok') return flow;
   }
   return 'ok';

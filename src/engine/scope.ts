@@ -12,6 +12,8 @@ export interface Scope {
   /** Hosts of the current batch (ansible_play_batch) and of the play (ansible_play_hosts). */
   batch: string[];
   playHosts: string[];
+  /** How many include_tasks/include_role this task is inside: bounded, so an include of itself stops. */
+  includeDepth?: number;
 }
 
 /** The keywords that apply to a task after inheritance (vars are layered separately). */

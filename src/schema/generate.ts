@@ -3,8 +3,9 @@
  * the module definitions and keyword tables, so they cannot drift from what the loader accepts.
  * `oasis-play schema` writes them; `oasis-play validate` checks files against them.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { METADATA_SCHEMA_FILE } from './metadata-file.js';
 import { LOCAL_MODULES } from '../modules/local-specs.js';
 import { REMOTE_MODULES } from '../modules/registry.js';
 import type { JsonSchema } from '../modules/types.js';
@@ -79,7 +80,7 @@ export function schemaText(schema: JsonSchema): string {
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
-/** Writes every schema into `dir`; returns the paths written. */
+/** Writes every schema into `dir`, the node metadata one too; returns the paths written. */
 export async function writeSchemas(dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
@@ -88,5 +89,8 @@ export async function writeSchemas(dir: string): Promise<string[]> {
     await writeFile(path, schemaText(schema));
     written.push(path);
   }
+  const metadata = join(dir, basename(METADATA_SCHEMA_FILE));
+  if (resolve(metadata) !== METADATA_SCHEMA_FILE) await copyFile(METADATA_SCHEMA_FILE, metadata);
+  written.push(metadata);
   return written;
 }

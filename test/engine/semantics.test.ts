@@ -361,4 +361,10 @@ describe('engine semantics (local connection, counting as ansible-core 2.14 does
     );
     expect(r.exitCode).toBe(0);
   });
+  it('an include_tasks that includes itself fails the host with its position, instead of running forever', async () => {
+    const r = await runPlaybookText('- hosts: h1\n  tasks:\n    - include_tasks: inc.yml\n', { files: { 'inc.yml': '- debug: msg=again\n- include_tasks: inc.yml\n' } });
+    expect(r.exitCode).toBe(2);
+    const failed = r.events.find((e) => e.type === 'host_result' && e.status === 'failed');
+    expect(failed && failed.type === 'host_result' && failed.msg).toMatch(/inc\.yml:2:3: include_tasks nested 64 deep/);
+  });
 });

@@ -71,7 +71,8 @@ describe('generated schemas', () => {
   it('`oasis-play schema --out DIR` writes them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'oasis-schema-out-'));
     const written = await writeSchemas(dir);
-    expect(written.map((p) => p.slice(dir.length + 1))).toEqual([...SCHEMA_FILES]);
+    expect(written.map((p) => p.slice(dir.length + 1))).toEqual([...SCHEMA_FILES, 'node-metadata.schema.json']);
+    expect(readFileSync(join(dir, 'node-metadata.schema.json'), 'utf8')).toBe(readFileSync(join(SCHEMAS, 'node-metadata.schema.json'), 'utf8'));
     expect(readFileSync(join(dir, 'service.schema.json'), 'utf8')).toBe(readFileSync(join(SCHEMAS, 'service.schema.json'), 'utf8'));
   });
 });
