@@ -227,7 +227,7 @@ function expandRole(name: string, params: Record<string, unknown>, opts: RoleOpt
     const roleScope: RoleScope = { name, dir, defaults: varsFile(dir, 'defaults'), params };
     const tasksFile = roleFile(dir, 'tasks', opts.tasksFrom);
     if (opts.tasksFrom && !tasksFile) throw new UserError(`role '${name}' has no tasks/${opts.tasksFrom}`, pos);
-    outer.block.push({
+    const roleBlock: Block = {
       kind: 'block',
       ordinal: state.nextOrdinal++,
       name: `role ${name}`,
@@ -240,14 +240,15 @@ function expandRole(name: string, params: Record<string, unknown>, opts: RoleOpt
       tags: [],
       environment: [],
       vars: varsFile(dir, 'vars'),
-    });
+    };
+    outer.block.push(roleBlock);
     const handlersKey = `${dir}\0${opts.handlersFrom ?? 'main'}`;
     const handlersFile = roleFile(dir, 'handlers', opts.handlersFrom);
     if (handlersFile && !state.play!.handlerRoles.has(handlersKey)) {
       state.play!.handlerRoles.add(handlersKey);
       for (const h of loadTaskFile(handlersFile, state, pos)) {
         if (h.kind !== 'task') throw new UserError('handlers must be tasks, not blocks', h.pos);
-        state.play!.handlers.push(h);
+        state.play!.handlers.push({ ...h, handlerScope: { ...roleBlock, block: [] } });
       }
     }
   } finally {

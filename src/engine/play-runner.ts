@@ -260,7 +260,9 @@ async function flushHandlers(run: BatchRun, host: HostState, scope: Scope, at: n
     if (!keys.some((k) => host.notified.has(k))) continue;
     for (const k of keys) host.notified.delete(k);
     const ordinal = at + (i + 1) / (handlers.length + 1) / 2;
-    const flow = await runTaskItem(run, host, { ...handler, ordinal }, { ...scope, handler: true, rescuable: false });
+    // A handler runs in the play (and its role's variables), not in the block of the task that notified it.
+    const chain = handler.handlerScope ? [run.play, handler.handlerScope] : [run.play];
+    const flow = await runTaskItem(run, host, { ...handler, ordinal }, { ...scope, chain, handler: true, rescuable: false });
     if (flow !== 'ok') return flow;
   }
   return 'ok';

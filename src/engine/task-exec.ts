@@ -156,7 +156,7 @@ async function runModule(ctx: RunContext, host: HostState, task: Task, eff: Effe
   const check = eff.checkMode === undefined ? ctx.options.check : renderFlag(ctx, task, eff.checkMode, vars);
   if (def.kind === 'local') {
     const run = (t: Task) => runLocalModule(ctx, host, t, vars, { check });
-    return ctx.options.plan ? planLocal(task, eff.when, vars, run) : run(task);
+    return ctx.options.plan ? planLocal(task, eff.when, vars, run, (v) => renderValue(ctx, task, v, vars)) : run(task);
   }
   const args = renderArgs(ctx, task, vars);
   const problem = ctx.modules.check(task.module, args);

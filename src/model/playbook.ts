@@ -41,6 +41,8 @@ export interface Task extends Inheritable {
   baseDir: string;
   /** The role this task (or handler) comes from: handlers answer to `role : name` too. */
   role?: string;
+  /** A role's handler: the role's scope (defaults, vars, params), which it runs in wherever it is notified from. */
+  handlerScope?: Block;
 }
 
 /** A role applied in a play: its defaults sit below the inventory, its params above facts. */

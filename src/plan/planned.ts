@@ -41,12 +41,46 @@ export async function planRemote(task: Task, when: unknown[], vars: Record<strin
   return { status: 'changed', ignored: false, result };
 }
 
-/** A local module in a plan: run, except assert's conditions on placeholders, which are assumed. */
-export async function planLocal(task: Task, when: unknown[], vars: Record<string, unknown>, run: (t: Task) => Promise<Outcome>): Promise<Outcome> {
+/**
+ * A local module in a plan: run, except assert's conditions on placeholders, which are assumed.
+ * A value that reads into a remote task's placeholder result (`who.stdout_lines[0]`) cannot be
+ * known: set_fact gets a marker naming it, other modules are assumed to succeed.
+ */
+export async function planLocal(task: Task, when: unknown[], vars: Record<string, unknown>, run: (t: Task) => Promise<Outcome>, render: (v: unknown) => unknown): Promise<Outcome> {
   const asserts = withoutAssumedAsserts(task, vars);
   const assumed = [...assumedConditions(when, vars), ...asserts.assumed];
-  const outcome = await run(asserts.task);
+  let outcome: Outcome;
+  try {
+    outcome = await run(asserts.task);
+  } catch (e) {
+    const missing = placeholderRead(e, vars);
+    if (!missing) throw e;
+    assumed.push(`${missing} (known when the task before runs)`);
+    if (task.module !== 'set_fact') return { status: 'ok', ignored: false, result: { changed: false, _assumed: assumed } };
+    const args = Object.fromEntries(Object.entries(asserts.task.args).map(([k, v]) => [k, rendersOrMarker(v, vars, render)]));
+    outcome = await run({ ...asserts.task, args });
+  }
   return assumed.length ? { ...outcome, result: { ...outcome.result, _assumed: assumed } } : outcome;
+}
+
+/** The undefined expression of a render error, when it reads into a planned (placeholder) result. */
+function placeholderRead(e: unknown, vars: Record<string, unknown>): string | undefined {
+  if (!(e instanceof Error) || !['TemplateError', 'ExprError', 'UserError'].includes(e.name)) return undefined;
+  const m = /undefined variable '([A-Za-z_][\w]*)([^']*)'/.exec(e.message);
+  if (!m) return undefined;
+  const root = vars[m[1]!] as { _plan?: unknown } | undefined;
+  return typeof root === 'object' && root !== null && root._plan !== undefined ? `${m[1]}${m[2]}` : undefined;
+}
+
+function rendersOrMarker(v: unknown, vars: Record<string, unknown>, render: (v: unknown) => unknown): unknown {
+  try {
+    render(v);
+    return v;
+  } catch (e) {
+    const missing = placeholderRead(e, vars);
+    if (!missing) throw e;
+    return `<${missing} at run time>`;
+  }
 }
 
 async function planOf(task: Task, args: Record<string, unknown>, noLog: boolean, files: LocalFiles): Promise<Plan> {

@@ -249,7 +249,10 @@ describe('roles through oasis-play and ansible-playbook', () => {
   const files = {
     'roles/web/tasks/main.yml': '- copy: { src: page.html, dest: "$DIR/page_{{ inventory_hostname }}" }\n  notify: reload web\n',
     'roles/web/files/page.html': 'from the role\n',
-    'roles/web/handlers/main.yml': `- name: reload web\n  ${log('reloaded')}\n`,
+    // The handler reads the role's default and var: it runs in the role's scope.
+    'roles/web/handlers/main.yml': `- name: reload web\n  ${log('reloaded-{{ web_word }}-{{ web_var }}')}\n`,
+    'roles/web/defaults/main.yml': 'web_word: default\n',
+    'roles/web/vars/main.yml': 'web_var: rolevar\n',
     // The playbook's own files/ must lose to the role's.
     'files/page.html': 'from the playbook\n',
     'elsewhere/shared/tasks/main.yml': `- ${log('shared')}\n`,
@@ -262,7 +265,7 @@ describe('roles through oasis-play and ansible-playbook', () => {
     expectSameRun(ours, theirs);
     for (const h of ['h1', 'h2']) {
       expect(read(ours, `page_${h}`)).toBe('from the role\n');
-      expect(read(ours, `order_${h}`)).toBe('shared\ntasks\nreloaded\n');
+      expect(read(ours, `order_${h}`)).toBe('shared\ntasks\nreloaded-default-rolevar\n');
     }
     expect(read(ours, 'order_h3')).toBe('shared\ntasks\n');
     for (const h of ['h1', 'h2', 'h3']) expect(read(ours, `order_${h}`)).toBe(read(theirs, `order_${h}`));

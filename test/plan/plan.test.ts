@@ -126,6 +126,20 @@ describe('run --plan', () => {
 });
 
 describe('the plan connection pool', () => {
+  it('every catalog install plans cleanly: values read from remote results are marked, a role handler sees its role\'s defaults', async () => {
+    for (const service of ['oasis_agent', 'nginx_webserver', 'load_balancer']) {
+      const pb = fileURLToPath(new URL(`../../playbooks/${service}/install.yml`, import.meta.url));
+      const res = await runCli(['run', pb, '-i', MOCK, '-l', 'pi1', '--plan']);
+      expect(res.stderr, service).toBe('');
+      expect(res.code, `${service}\n${res.stdout}`).toBe(0);
+      expect(res.stdout).not.toContain('FAILED');
+      if (service === 'oasis_agent') {
+        expect(res.stdout).toContain('+User=<oasis_agent_who.stdout_lines[0] at run time>');
+        expect(res.stdout).toContain('systemctl restart oasis-agent'); // the handler, with the role default oasis_agent_service
+      }
+    }
+  });
+
   it('opens nothing: it answers the facts script from inventory metadata and refuses anything else', async () => {
     const pool = new PlanConnections();
     const conn = await pool.get({ name: 'node1', ansible_host: '127.0.0.1', oasis_metadata: { arch: 'armv7l', cpu: { cores: 4 } } } as never);
