@@ -43,6 +43,13 @@ const FALSE_WORDS = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 const DROPPED = ['timestamp', 'binary', 'omap', 'pairs', 'set'].map((t) => `tag:yaml.org,2002:${t}`);
 
 type Tag = { tag: string; test?: RegExp; [k: string]: unknown };
+// PyYAML's resolvers where the yaml package's 1.1 ones are wider: a float needs a dot (`7e10` is a
+// string) and a signed exponent; a decimal int has no leading zero (`08` is a string).
+const PYYAML_NUMBERS: Record<string, RegExp> = {
+  'int:': /^[-+]?(?:0|[1-9][0-9_]*)$/,
+  'float:EXP': /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)[eE][-+][0-9]+$/,
+  'float:': /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$/,
+};
 const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   merge: true,
@@ -52,8 +59,9 @@ const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
     (tags as unknown as Tag[])
       .filter((t) => !DROPPED.includes(t.tag) && !(t.test && /:\[0-5\]/.test(t.test.source)))
       .map((t) => {
-        if (t.tag !== 'tag:yaml.org,2002:bool' || !t.test) return t;
-        return { ...t, test: t.test.test('Y') ? TRUE_WORDS : FALSE_WORDS };
+        if (t.tag === 'tag:yaml.org,2002:bool' && t.test) return { ...t, test: t.test.test('Y') ? TRUE_WORDS : FALSE_WORDS };
+        const pyyaml = t.test && !/inf|nan/i.test(t.test.source) ? PYYAML_NUMBERS[`${t.tag.slice(18)}:${String(t['format'] ?? '')}`] : undefined;
+        return pyyaml ? { ...t, test: pyyaml } : t;
       }) as never,
 };
 const TO_JS: ToJSOptions = { maxAliasCount: 1000 };

@@ -77,7 +77,7 @@ describe.runIf(built)('oasis-play inventory, the built CLI', () => {
   });
 
   it('exits 5 on bad options, 1 on a bad inventory with its position', async () => {
-    expect(await runCli(['inventory', '-i', 'inventory/hosts.ini'], { cwd: ROOT })).toMatchObject({ code: 5, stderr: 'ERROR: choose one of --list, --graph [GROUP] or --host NAME\n' });
+    expect(await runCli(['inventory', '-i', 'inventory/hosts.ini'], { cwd: ROOT })).toMatchObject({ code: 5, stderr: 'ERROR: choose one of --list, --graph [GROUP], --host NAME or --export-ini\n' });
     expect(await runCli(['inventory', '-i', 'inventory/hosts.ini', '--list', '--graph'], { cwd: ROOT })).toMatchObject({ code: 5 });
     expect(await runCli(['inventory', '-i', 'inventory/hosts.ini', '--host', 'pi-web*'], { cwd: ROOT })).toMatchObject({
       code: 5,

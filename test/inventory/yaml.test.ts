@@ -93,6 +93,22 @@ describe('YAML inventories', () => {
     expect(inventoryGraph(inv) + '\n').toBe(ansibleInventory(['-i', join(dir, 'hosts.yml'), '--graph']));
   });
 
+  it('reads numbers as PyYAML does: a float needs a dot and a signed exponent, no leading zero in a decimal', () => {
+    // Each value as ansible-inventory 2.14.18 (PyYAML) lists it.
+    const words: [string, unknown][] = [
+      ['7e10', '7e10'], ['1e400', '1e400'], ['08', '08'], ['09', '09'], ['1e3', '1e3'], ['1.0e3', '1.0e3'],
+      ['1.0e+3', 1000], ['1.5e-2', 0.015], ['1.5', 1.5], ['.5', 0.5], ['-.5', '-.5'], ['1.', 1], ['.', '.'],
+      ['0', 0], ['+12', 12], ['1_000', 1000], ['0x1F', 31], ['0644', 420],
+    ];
+    const text = `all:\n  hosts:\n    h1:\n${words.map(([w], i) => `      v${i}: ${w}\n`).join('')}`;
+    const vars = resolveHostVars(parse(text), 'h1');
+    expect(words.map(([w], i) => [w, vars[`v${i}`]])).toEqual(words);
+    if (hasAnsible()) {
+      const listed = JSON.parse(ansibleInventory(['-i', join(tree({ 'hosts.yml': text }), 'hosts.yml'), '--list'])) as { _meta: { hostvars: { h1: Record<string, unknown> } } };
+      expect(words.map(([w], i) => [w, listed._meta.hostvars.h1[`v${i}`]])).toEqual(words);
+    }
+  });
+
   it('accepts empty groups, empty sections and top-level groups besides all', () => {
     const i = parse('web:\ndb:\n  hosts:\n  vars:\n  children:\nall:\n  children:\n    web:\n');
     expect(i.groups.get('all')!.children).toEqual(['ungrouped', 'web', 'db']);
