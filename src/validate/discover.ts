@@ -58,7 +58,8 @@ function walkDir(dir: string, out: Target[], hint: 'inventory' | 'vars' | undefi
       continue;
     }
     if (vars) {
-      if (YAML.test(e)) out.push({ path: p, kind: 'vars' });
+      // What the inventory loader reads there: .yml, .yaml, .json, or no extension at all.
+      if (YAML.test(e) || e.endsWith('.json') || !e.includes('.')) out.push({ path: p, kind: 'vars' });
     } else if (inventory) {
       if (!NOT_INVENTORY.test(e)) out.push({ path: p, kind: 'inventory' });
     } else {

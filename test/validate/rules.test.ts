@@ -190,11 +190,14 @@ describe('validate: rules, each on its own', () => {
       'inventory/hosts.yml': 'all:\n  hosts:\n    a: { ansible_port: x }\n  children:\n    web:\n      hostss: {}\n      vars: { bad-var: 1 }\n',
       'inventory/broken.ini': '[web\nweb1\n',
       'inventory/group_vars/web.yml': '- not a mapping\n',
+      // No extension: the loader reads it, so validate checks it.
+      'inventory/host_vars/web1': 'port: [unclosed\n',
       'playbooks/svc/service.yml': 'name: other\nport: http\nrequirments: {}\nconflicts: [nope]\n',
     });
     expect(await lines(dir, ['inventory', 'playbooks'])).toEqual([
       expect.stringMatching(/^inventory\/broken\.ini:1:1: /),
       'inventory/group_vars/web.yml:1:1: a variables file must hold a mapping of names to values',
+      expect.stringMatching(/^inventory\/host_vars\/web1:\d+:\d+: /),
       "inventory/hosts.yml:3:10: 'all.hosts.a.ansible_port' must be a whole number or a {{ template }}, got 'x'",
       "inventory/hosts.yml:6:7: unknown key 'hostss' in 'all.children.web'; did you mean 'hosts'?",
       "inventory/hosts.yml:7:15: 'bad-var' is not a valid variable name (letters, digits and _, not starting with a digit)",
