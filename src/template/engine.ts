@@ -116,8 +116,10 @@ export class TemplateEngine {
   /** Registers one partial (`{{> name}}`); `file` is used in error messages. */
   registerPartial(name: string, source: string, file = `<partial ${name}>`): void {
     const origin: Origin = { file, line: 1, col: 1 };
-    const compiled = this.compile(source, origin);
+    // Compiled on first use: a file in templates/ that nothing includes cannot break the others.
+    let compiled: Compiled | undefined;
     const partial = (context: unknown, options?: Handlebars.RuntimeOptions) => {
+      compiled ??= this.compile(source, origin);
       try {
         return compiled.run(context, options);
       } catch (e) {

@@ -292,6 +292,15 @@ describe('renderFile and partials', () => {
     expect(failure(() => t.renderString('x {{> bad}}', vars, where)).message).toBe(`${join(pdir, 'bad.hbs')}:2:3: undefined variable 'oops' in template`);
   });
 
+  it('a broken file in templates/ that nothing includes breaks nothing; included, it fails with its position', () => {
+    const pdir = mkdtempSync(join(tmpdir(), 'oasis-partials-'));
+    writeFileSync(join(pdir, 'old.j2'), 'leftover\n{% if x %}y{% endif %}\n');
+    writeFileSync(join(pdir, 'good.hbs'), '[{{title}}]');
+    t.registerPartialsFrom(pdir);
+    expect(t.renderString('{{> good title="ok"}}', vars)).toBe('[ok]');
+    expect(failure(() => t.renderString('x {{> old}}', vars)).message).toContain(join(pdir, 'old.j2'));
+  });
+
   it('reports a missing partial', () => {
     expect(failure(() => t.renderString('x {{> nowhere}}', vars)).message).toContain("partial 'nowhere' not found");
   });
