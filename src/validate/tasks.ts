@@ -77,7 +77,10 @@ function checkTask(ic: ItemCtx, raw: Record<string, unknown>, pos: SourcePos): v
   for (const k of actionKeys) {
     if (isModule(k)) continue;
     const what = known.length ? `unknown task keyword '${k}'` : `unknown module '${k}'`;
-    ctx.out.error(at(k), `${what}${didYouMean(k, [...TASK_KEYS, ...ctx.modules.names(), ...STATIC])}`);
+    // `ansible.builtin.cpy`: suggest on the short name, then say it the way it was written.
+    const prefix = k.slice(0, k.length - canonicalModuleName(k).length);
+    const hint = didYouMean(canonicalModuleName(k), [...TASK_KEYS, ...ctx.modules.names(), ...STATIC]);
+    ctx.out.error(at(k), `${what}${prefix && hint ? hint.replace(/'([^']+)'/, `'${prefix}$1'`) : hint}`);
   }
   const withKeys = keys.filter((k) => k.startsWith('with_'));
   for (const k of withKeys) if (k !== 'with_items' && k !== 'with_list') ctx.out.error(at(k), `'${k}' is not supported; use loop:`);

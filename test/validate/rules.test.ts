@@ -31,6 +31,11 @@ describe('validate: one rule per line of fixtures/broken/site.yml, all reported 
     ]);
   });
 
+  it('suggests a module written with its collection prefix under the same prefix', async () => {
+    const dir = project({ 'site.yml': '- hosts: all\n  tasks:\n    - ansible.builtin.cpy: { src: a, dest: /b }\n' });
+    expect(await lines(dir, ['site.yml'])).toEqual(["site.yml:3:7: unknown module 'ansible.builtin.cpy'; did you mean 'ansible.builtin.copy'?"]);
+  });
+
   it('a variable nothing defines is an error once the inventory and -e are known, unless -e defines it', async () => {
     const inventory = project({ 'hosts.ini': '[web]\nweb1 app_port=80\n' });
     const withInventory = await lines(BROKEN, ['site.yml'], { inventory: [`${inventory}/hosts.ini`] });
