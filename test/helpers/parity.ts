@@ -11,7 +11,7 @@ export interface Side {
   stderr: string;
   /** `PLAY [..]`, `TASK [..]` and `RUNNING HANDLER [..]` banners, in order, without the stars. */
   banners: string[];
-  /** `included: …` lines with the run's directory replaced by `$DIR`. */
+  /** `included: …` lines with the run's directory replaced by `$DIR` and their hosts sorted. */
   included: string[];
   /** PLAY RECAP lines, spaces collapsed. */
   recap: string[];
@@ -38,7 +38,10 @@ function parse(code: number, stdout: string, stderr: string, dir: string): Side 
     stderr,
     dir,
     banners: lines.filter((l) => /^(PLAY|TASK|RUNNING HANDLER) \[/.test(l)).map((l) => l.replace(/ \*+$/, '')),
-    included: lines.filter((l) => l.startsWith('included: ')).map((l) => l.replaceAll(dir, '$DIR')),
+    // Hosts in the order they finished, which differs run to run: sorted.
+    included: lines
+      .filter((l) => l.startsWith('included: '))
+      .map((l) => l.replaceAll(dir, '$DIR').replace(/ for ([^=]+?)( =>|$)/, (_, hosts: string, rest: string) => ` for ${hosts.split(', ').sort().join(', ')}${rest}`)),
     recap: start < 0 ? [] : lines.slice(start + 1).filter((l) => l.trim()).map((l) => l.trim().replace(/\s+/g, ' ')),
   };
 }
