@@ -1,7 +1,9 @@
+import { isUserFacing } from '../model/source.js';
+
 /** Prints an error for a person: where and what, no stack trace unless -vvv or a bug. */
 export function reportError(e: unknown, verbosity: number): number {
   const err = e as Error & { exitCode?: number };
-  const userFacing = ['UserError', 'TemplateError', 'ExprError', 'InventoryError'].includes(err?.name);
+  const userFacing = isUserFacing(e);
   if (userFacing) {
     process.stderr.write(`ERROR: ${err.message}\n`);
     if (verbosity >= 3 && err.stack) process.stderr.write(err.stack + '\n');

@@ -1,5 +1,5 @@
 import type { Block, Item, Play, Task } from '../model/playbook.js';
-import { UserError } from '../model/source.js';
+import { isUserFacing, UserError } from '../model/source.js';
 import { UnreachableError } from '../connection/types.js';
 import type { HostState, RunContext } from './context.js';
 import { StepBarrier, PlayAborted } from './barrier.js';
@@ -192,10 +192,6 @@ async function runInclude(run: BatchRun, host: HostState, task: Task, scope: Sco
   return 'ok';
 }
 
-function isUserFacing(e: unknown): e is Error {
-  return e instanceof Error && ['UserError', 'TemplateError', 'ExprError'].includes(e.name);
-}
-
 /** A task that failed before it could run on the host (a keyword or include that does not render). */
 function failTask(run: BatchRun, host: HostState, task: Task, scope: Scope, msg: string): void {
   const outcome: Outcome = { status: 'failed', ignored: false, result: { changed: false, failed: true, msg } };
@@ -242,6 +238,7 @@ function onHostFailure(run: BatchRun, host: HostState, task: Task, scope: Scope)
 /** A templated any_errors_fatal that cannot be rendered stops the play: the safe reading. */
 function anyErrorsFatal(run: BatchRun, host: HostState, task: Task, scope: Scope): boolean {
   const value = effective(scope, task).anyErrorsFatal;
+  if (value === undefined) return false;
   try {
     return renderFlag(run.ctx, task, value, taskVars(run.ctx, host, scope, task));
   } catch (e) {

@@ -116,9 +116,11 @@ async function loadPlayVarsFiles(ctx: RunContext, play: Play, hosts: string[]): 
   };
   for (const host of hosts) {
     const merged: Record<string, unknown> = {};
+    let vars: Record<string, unknown> | undefined;
     for (const vf of play.varsFiles) {
-      const vars = { ...hostVars(ctx, host), ...play.vars, ...ctx.options.extraVars };
-      const rendered = ctx.templates.renderDeep(vf.path, vars, vf.pos);
+      // Host variables are merged only for a path that names some (most vars_files are plain paths).
+      const templated = /\{\{|\{%/.test(JSON.stringify(vf.path));
+      const rendered = templated ? ctx.templates.renderDeep(vf.path, (vars ??= { ...hostVars(ctx, host), ...play.vars, ...ctx.options.extraVars }), vf.pos) : vf.path;
       const candidates = (Array.isArray(rendered) ? rendered.map(String) : [String(rendered)]).map((c) => (isAbsolute(c) ? c : join(play.dir, c)));
       let loaded: Record<string, unknown> | undefined;
       try {

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { access, readFile } from 'node:fs/promises';
 import type { Task } from '../model/playbook.js';
-import { UserError } from '../model/source.js';
+import { isUserFacing, UserError } from '../model/source.js';
 import { UnreachableError, type BecomeOptions, type Connection } from '../connection/types.js';
 import type { ModuleContext, ModuleResult, RemoteModule } from '../modules/types.js';
 import { evalCondition } from '../expr/index.js';
@@ -35,15 +35,11 @@ export async function runTask(ctx: RunContext, host: HostState, task: Task, scop
     if (e instanceof UnreachableError) {
       return report(ctx, host, task, eff, { status: 'unreachable', ignored: false, result: { unreachable: true, changed: false, msg: e.message } });
     }
-    if (e instanceof UserError || isKnownUserFacing(e)) {
-      return report(ctx, host, task, eff, failure(`${label}: ${(e as Error).message}`));
+    if (isUserFacing(e)) {
+      return report(ctx, host, task, eff, failure(`${label}: ${e.message}`));
     }
     throw e;
   }
-}
-
-function isKnownUserFacing(e: unknown): boolean {
-  return e instanceof Error && ['TemplateError', 'ExprError'].includes(e.name);
 }
 
 function conditionHolds(when: unknown[], vars: Record<string, unknown>, plan = false): boolean {

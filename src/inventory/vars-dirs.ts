@@ -10,6 +10,11 @@ import type { VarsDirLayer } from './types.js';
 // in name order, skipping hidden files and backups~, only no extension or those extensions).
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
+/** Whether a file found in a group_vars/ or host_vars/ directory is read as variables. */
+export function isVarsFileName(entry: string): boolean {
+  return !entry.startsWith('.') && !entry.endsWith('~') && EXTENSIONS.includes(/\.[^.]*$/.exec(entry)?.[0] ?? '');
+}
+
 /**
  * Reads `dir/group_vars/GROUP` for each group and `dir/host_vars/HOST` for each host. Names
  * that are not plain file names (a `/`, `.`, `..`) are never looked up: host names must not
@@ -59,10 +64,9 @@ async function varsFiles(path: string): Promise<string[]> {
   for (const entry of (await readdir(path)).sort()) {
     if (entry.startsWith('.') || entry.endsWith('~')) continue;
     const full = join(path, entry);
-    const ext = /\.[^.]*$/.exec(entry)?.[0] ?? '';
     const s = await stat(full);
-    if (s.isDirectory() && !ext) found.push(...(await varsFiles(full)));
-    else if (s.isFile() && EXTENSIONS.includes(ext)) found.push(full);
+    if (s.isDirectory() && !entry.includes('.')) found.push(...(await varsFiles(full)));
+    else if (s.isFile() && isVarsFileName(entry)) found.push(full);
   }
   return found;
 }

@@ -9,6 +9,11 @@ export function formatPos(pos: SourcePos | undefined): string {
   return pos ? `${pos.file}:${pos.line}:${pos.col}` : '';
 }
 
+/** Errors about the user's input (positioned, shown without a stack trace), as opposed to bugs. */
+export function isUserFacing(e: unknown): e is Error {
+  return e instanceof UserError || (e instanceof Error && ['TemplateError', 'ExprError'].includes(e.name));
+}
+
 /** A problem in user input: always rendered as `file:line:col: message`, never with a stack trace. */
 export class UserError extends Error {
   constructor(

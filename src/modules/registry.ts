@@ -1,5 +1,3 @@
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import { loadPrecompiled } from '../schema/precompiled.js';
 import type { ModuleCatalog, ModuleInfo } from './catalog.js';
@@ -39,7 +37,7 @@ export class ModuleRegistry implements ModuleCatalog {
   /** The built-in modules use the build's precompiled validators when there are any; given ones are compiled. */
   constructor(defs?: ModuleDef[]) {
     for (const d of defs ?? [...REMOTE_MODULES, ...LOCAL_MODULES]) this.defs.set(d.name, d);
-    const built = defs ? undefined : loadPrecompiled(join(dirname(dirname(fileURLToPath(import.meta.url))), ARGS_VALIDATORS_FILE));
+    const built = defs ? undefined : loadPrecompiled(ARGS_VALIDATORS_FILE);
     for (const [name, v] of Object.entries(built ?? {})) this.validators.set(name, v);
   }
 

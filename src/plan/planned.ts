@@ -5,6 +5,7 @@
  */
 import type { Task } from '../model/playbook.js';
 import type { Outcome } from '../engine/outcome.js';
+import { isUserFacing } from '../model/source.js';
 import { assumedConditions, withoutAssumedAsserts } from './assume.js';
 
 /** What a remote task "returned" in a plan: a success that changed something. */
@@ -65,7 +66,7 @@ export async function planLocal(task: Task, when: unknown[], vars: Record<string
 
 /** The undefined expression of a render error, when it reads into a planned (placeholder) result. */
 function placeholderRead(e: unknown, vars: Record<string, unknown>): string | undefined {
-  if (!(e instanceof Error) || !['TemplateError', 'ExprError', 'UserError'].includes(e.name)) return undefined;
+  if (!isUserFacing(e)) return undefined;
   const m = /undefined variable '([A-Za-z_][\w]*)([^']*)'/.exec(e.message);
   if (!m) return undefined;
   const root = vars[m[1]!] as { _plan?: unknown } | undefined;

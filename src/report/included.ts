@@ -2,6 +2,11 @@ import type { RunEvent } from '../model/events.js';
 
 type Included = Extract<RunEvent, { type: 'included' }>;
 
+/** Ansible's line for an included file: `included: FILE for h1, h2 => (item=x)`. */
+export function includedLine(file: string, hosts: string[], item?: string): string {
+  return `included: ${file} for ${hosts.join(', ')}${item !== undefined ? ` => (item=${item})` : ''}`;
+}
+
 /** Gathers `included` events into Ansible's `included: FILE for h1, h2 => (item=x)` lines. */
 export class IncludedLines {
   private readonly pending = new Map<string, { file: string; item?: string; hosts: string[] }>();
@@ -15,7 +20,7 @@ export class IncludedLines {
 
   /** The lines gathered so far, emptied. */
   flush(): string[] {
-    const lines = [...this.pending.values()].map((p) => `included: ${p.file} for ${p.hosts.join(', ')}${p.item !== undefined ? ` => (item=${p.item})` : ''}`);
+    const lines = [...this.pending.values()].map((p) => includedLine(p.file, p.hosts, p.item));
     this.pending.clear();
     return lines;
   }

@@ -16,6 +16,7 @@ import type { Reporter, RunEvent } from '../model/events.js';
 import { banner } from './ansi.js';
 import { formatDiff, formatHostResult, formatWarning, type HostResultEvent } from './format-result.js';
 import { formatRecap } from './recap.js';
+import { includedLine } from './included.js';
 
 export interface LiveReporterOptions {
   out: NodeJS.WritableStream;
@@ -97,7 +98,7 @@ export class LiveReporter implements Reporter {
         return;
       case 'included':
         if (this.current) this.current.hosts.set(e.host, this.current.hosts.get(e.host) ?? 'ok');
-        if (this.opts.verbosity > 0) this.persist(`included: ${e.file} for ${e.host}${e.item !== undefined ? ` => (item=${e.item})` : ''}`);
+        if (this.opts.verbosity > 0) this.persist(includedLine(e.file, [e.host], e.item));
         return;
       case 'warning':
         this.persist(formatWarning(e.message, this.opts.color), this.err);

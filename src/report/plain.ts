@@ -35,7 +35,7 @@ export class PlainReporter implements Reporter {
       return;
     }
     // Ansible prints one `included:` line per file and item, for all its hosts, after the task's other lines.
-    if (e.type !== 'host_result' && e.type !== 'warning') for (const line of this.included.flush()) this.line(stringc(line, COLOR.ok, color));
+    if (e.type !== 'host_result' && e.type !== 'warning') this.flushIncluded();
     switch (e.type) {
       case 'playbook_start':
         if (verbosity > 1) this.banner(`PLAYBOOK: ${e.file.split('/').pop() ?? e.file}`);
@@ -64,8 +64,12 @@ export class PlainReporter implements Reporter {
   }
 
   close(): Promise<void> {
-    for (const line of this.included.flush()) this.line(stringc(line, COLOR.ok, this.opts.color));
+    this.flushIncluded();
     return Promise.resolve();
+  }
+
+  private flushIncluded(): void {
+    for (const line of this.included.flush()) this.line(stringc(line, COLOR.ok, this.opts.color));
   }
 
   private banner(msg: string): void {

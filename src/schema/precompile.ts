@@ -3,7 +3,6 @@
  * that `run` and `validate` use, so that they need not compile schemas at start-up.
  */
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type Options } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
@@ -14,6 +13,7 @@ import { checkerAjvOptions, checkerSchemas, CHECKER_VALIDATORS_FILE } from '../v
 import { ARGS_AJV_OPTIONS, ARGS_VALIDATORS_FILE, REMOTE_MODULES } from '../modules/registry.js';
 import { LOCAL_MODULES } from '../modules/local-specs.js';
 import { argsDef } from './modules.js';
+import { precompiledPath } from './precompiled.js';
 
 function standalone(options: Options, add: (ajv: Ajv) => Record<string, string>): string {
   const ajv = new Ajv({ ...options, code: { source: true } });
@@ -56,7 +56,6 @@ export function argsSource(): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const dist = dirname(dirname(fileURLToPath(import.meta.url)));
-  writeFileSync(join(dist, CHECKER_VALIDATORS_FILE), checkerSource());
-  writeFileSync(join(dist, ARGS_VALIDATORS_FILE), argsSource());
+  writeFileSync(precompiledPath(CHECKER_VALIDATORS_FILE), checkerSource());
+  writeFileSync(precompiledPath(ARGS_VALIDATORS_FILE), argsSource());
 }

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { isDir, isRoleDir } from './role-dir.js';
+import { isVarsFileName } from '../inventory/vars-dirs.js';
 
 export type Kind = 'playbook' | 'tasks' | 'handlers' | 'vars' | 'inventory' | 'service' | 'template' | 'role' | 'meta' | 'auto' | 'auto-playbook';
 
@@ -58,8 +59,7 @@ function walkDir(dir: string, out: Target[], hint: 'inventory' | 'vars' | undefi
       continue;
     }
     if (vars) {
-      // What the inventory loader reads there: .yml, .yaml, .json, or no extension at all.
-      if (YAML.test(e) || e.endsWith('.json') || !e.includes('.')) out.push({ path: p, kind: 'vars' });
+      if (isVarsFileName(e)) out.push({ path: p, kind: 'vars' });
     } else if (inventory) {
       if (!NOT_INVENTORY.test(e)) out.push({ path: p, kind: 'inventory' });
     } else {

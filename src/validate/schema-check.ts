@@ -2,8 +2,6 @@
  * Checks a value against one definition of the generated schemas and turns ajv's errors into
  * one readable message each, at the position of the key they are about.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import type { SourcePos } from '../model/source.js';
 import { didYouMean } from '../config/suggest.js';
@@ -45,7 +43,7 @@ export class SchemaChecker {
 
   /** Default schemas: the build's precompiled validators when there are any; given schemas are compiled. */
   constructor(schemas?: Record<SchemaFile, Record<string, unknown>>) {
-    const built = schemas ? undefined : loadPrecompiled(join(dirname(dirname(fileURLToPath(import.meta.url))), CHECKER_VALIDATORS_FILE));
+    const built = schemas ? undefined : loadPrecompiled(CHECKER_VALIDATORS_FILE);
     let ajv: Ajv | undefined;
     const compiled = (key: string) => {
       if (!ajv) {
