@@ -82,14 +82,21 @@ export function evaluateProbe(c: Candidate, p: ProbeData, o: EvaluateOptions): N
   );
 }
 
+/**
+ * An inventory's `oasis_metadata` as the node file it stands for: schemaVersion, updatedAt (now)
+ * and services filled in when not given, then checked against the node metadata schema.
+ * Problems are `/json/pointer: message`; without `meta` the value is not a mapping at all.
+ */
+export function inlineMetadata(given: unknown, nowMs = Date.now()): { meta?: NodeMetadata; problems: string[] } {
+  if (!given || typeof given !== 'object' || Array.isArray(given)) return { problems: ["must be a mapping (the node's meta-data.json)"] };
+  const meta = { schemaVersion: 1, updatedAt: new Date(nowMs).toISOString(), services: {}, ...(given as object) } as NodeMetadata;
+  return { meta, problems: metadataProblems(meta) };
+}
+
 /** A mock host: `oasis_metadata` is the node's file. Without updatedAt it counts as written now. */
 export function evaluateInline(c: Candidate, o: EvaluateOptions, nowMs = Date.now()): NodeStatus {
-  const given = c.inline;
-  if (!given || typeof given !== 'object' || Array.isArray(given)) {
-    throw new UserError(`inventory host '${c.name}': oasis_metadata must be a mapping (the node's meta-data.json)`, undefined, 5);
-  }
-  const meta = { schemaVersion: 1, updatedAt: new Date(nowMs).toISOString(), services: {}, ...(given as object) } as NodeMetadata;
-  const problems = metadataProblems(meta);
+  const { meta, problems } = inlineMetadata(c.inline, nowMs);
+  if (!meta) throw new UserError(`inventory host '${c.name}': oasis_metadata ${problems.join('; ')}`, undefined, 5);
   if (problems.length) throw new UserError(`inventory host '${c.name}': oasis_metadata does not match schemas/node-metadata.schema.json: ${problems.join('; ')}`, undefined, 5);
   const age = Math.max(0, Math.round((nowMs - Date.parse(meta.updatedAt)) / 1000));
   const stale = age > staleThreshold(meta, o);

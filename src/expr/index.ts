@@ -35,7 +35,8 @@ export class ExpressionEvaluator {
     try {
       node = parse(src);
     } catch (e) {
-      throw e instanceof ExprError ? new ExprError(e.reason, e.offset, expr, e.kind, e.path) : e;
+      if (!(e instanceof ExprError)) throw e;
+      throw new ExprError(m ? e.reason : withTemplateHint(e.reason, expr), e.offset, expr, e.kind, e.path);
     }
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(expr, node);
@@ -59,6 +60,16 @@ export class ExpressionEvaluator {
     if (typeof cond === 'string') return truthy(this.evaluate(cond, vars));
     return truthy(cond);
   }
+}
+
+/**
+ * `when: "{{ x }} == 1"`: Ansible templated the text and then evaluated it (and now refuses it);
+ * an expression is not a template, so say what to write.
+ */
+function withTemplateHint(reason: string, expr: string): string {
+  if (!/\{\{|\{%/.test(expr)) return reason;
+  const bare = expr.replace(/\{\{-?\s*((?:(?!\}\})[\s\S])*?)\s*-?\}\}/g, '$1').trim();
+  return `${reason}; an expression needs no {{ }} around the variables in it: write '${bare}'`;
 }
 
 export function evaluate(expr: string, vars: object, evaluator: ExpressionEvaluator = new ExpressionEvaluator()): unknown {

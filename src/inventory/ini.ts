@@ -4,7 +4,7 @@ import { InventoryBuilder } from './builder.js';
 import { LocalError } from './errors.js';
 import { parseIniValue } from './literal.js';
 import { expandHostRange, splitHostPort } from './ranges.js';
-import { InventoryError, type Inventory } from './types.js';
+import { InventoryError, InventoryErrors, type Inventory } from './types.js';
 
 export { InventoryError } from './types.js';
 export type { Inventory, InventoryGroup, InventoryHost } from './types.js';
@@ -45,6 +45,8 @@ export function parseIniInto(b: InventoryBuilder, text: string, file: string): v
     }
   };
 
+  // Every malformed line is reported, not just the first: the parse goes on with the next line.
+  const problems: InventoryError[] = [];
   let current = 'ungrouped';
   let state = 'hosts';
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
@@ -101,9 +103,10 @@ export function parseIniInto(b: InventoryBuilder, text: string, file: string): v
         hostLine(line, current);
       }
     } catch (e) {
-      if (e instanceof LocalError) error(e.message, e.col);
-      if (e instanceof ShlexError) error(`cannot split host line: ${e.message}`, e.offset);
-      throw e;
+      if (e instanceof InventoryError) problems.push(e);
+      else if (e instanceof LocalError) problems.push(new InventoryError(e.message, file, lineNo, indent + e.col + 1));
+      else if (e instanceof ShlexError) problems.push(new InventoryError(`cannot split host line: ${e.message}`, file, lineNo, indent + e.offset + 1));
+      else throw e;
     }
   });
 
@@ -130,8 +133,10 @@ export function parseIniInto(b: InventoryBuilder, text: string, file: string): v
       decl.kind === 'vars'
         ? `section [${name}:vars] is for group '${name}', which is not defined anywhere (add a [${name}] section, or fix the name)`
         : `group '${name}' is listed in [${decl.parents.at(-1)!.name}:children] but not defined anywhere (add a [${name}] section, even an empty one)`;
-    throw new InventoryError(reason, file, decl.line, 1);
+    problems.push(new InventoryError(reason, file, decl.line, 1));
   }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw new InventoryErrors(problems);
 }
 
 /** Size and binary checks before any parsing: bounded time and memory whatever the input. */

@@ -58,3 +58,12 @@ export class InventoryError extends UserError {
     this.name = 'InventoryError';
   }
 }
+
+/** Several problems in one inventory file, all reported at once; reads as the first for callers that take one. */
+export class InventoryErrors extends InventoryError {
+  constructor(readonly all: InventoryError[]) {
+    const first = all[0]!;
+    super(first.reason, first.file, first.line, first.col);
+    this.message = all.map((e) => e.message).join('\n');
+  }
+}

@@ -33,17 +33,31 @@ const STATEMENT_HINTS: Record<string, string> = {
   endfor: '{{/each}}',
 };
 
-/** What to tell someone whose template failed to parse and looks like Jinja. */
-export function jinjaHint(text: string): string | undefined {
-  const stmt = JINJA_STATEMENT.exec(text);
-  if (stmt) {
-    const alt = STATEMENT_HINTS[stmt[1]!];
-    return `Jinja statements like '{% ${stmt[1]} %}' are not supported${alt ? `: write ${alt}` : ''}`;
+/** One Jinja habit in a template: where it starts (0-based offset into the text) and what to write instead. */
+export interface JinjaHabit {
+  offset: number;
+  message: string;
+}
+
+/** Every Jinja statement and every filter inside a larger string, in text order. */
+export function jinjaHabits(text: string): JinjaHabit[] {
+  const found: JinjaHabit[] = [];
+  for (const m of text.matchAll(new RegExp(JINJA_STATEMENT.source, 'g'))) {
+    const alt = STATEMENT_HINTS[m[1]!];
+    found.push({ offset: m.index, message: `Jinja statements like '{% ${m[1]} %}' are not supported${alt ? `: write ${alt}` : ''}` });
   }
   for (const m of text.matchAll(/\{\{[^}]*?\|\s*([A-Za-z_]\w*)/g)) {
     const name = m[1]!;
-    if (Object.hasOwn(JINJA_FILTER_HINTS, name)) return `Jinja filters are not supported inside a larger string: write ${JINJA_FILTER_HINTS[name]} instead of '| ${name}'`;
-    return `Jinja filters ('| ${name}') are not supported inside a larger string: use a helper, e.g. {{default x "y"}} (see docs/templates.md)`;
+    const message = Object.hasOwn(JINJA_FILTER_HINTS, name)
+      ? `Jinja filters are not supported inside a larger string: write ${JINJA_FILTER_HINTS[name]} instead of '| ${name}'`
+      : `Jinja filters ('| ${name}') are not supported inside a larger string: use a helper, e.g. {{default x "y"}} (see docs/templates.md)`;
+    found.push({ offset: m.index, message });
   }
-  return undefined;
+  return found.sort((a, b) => a.offset - b.offset);
+}
+
+/** What to tell someone whose template failed to parse and looks like Jinja (statements first). */
+export function jinjaHint(text: string): string | undefined {
+  const all = jinjaHabits(text);
+  return (all.find((h) => h.message.startsWith('Jinja statements')) ?? all[0])?.message;
 }

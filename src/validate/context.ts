@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import type { SourcePos } from '../model/source.js';
 import { UserError } from '../model/source.js';
+import { InventoryErrors } from '../inventory/types.js';
 import { loadYamlFileSync, MAX_YAML_BYTES, posOf, type YamlFile } from '../config/yaml.js';
 import { ModuleRegistry } from '../modules/registry.js';
 import { TemplateEngine } from '../template/engine.js';
@@ -43,6 +44,10 @@ export function loadYaml(ctx: ValidateCtx, file: string): YamlFile | undefined {
 /** A UserError (or a template/inventory error) as a problem; anything else is a bug and rethrown. */
 export function reportThrown(ctx: ValidateCtx, e: unknown, at: SourcePos): void {
   const err = e as Error & { pos?: SourcePos; reason?: string; file?: string; line?: number; col?: number; code?: string };
+  if (e instanceof InventoryErrors) {
+    for (const one of e.all) ctx.out.error({ file: one.file, line: one.line, col: one.col }, one.reason);
+    return;
+  }
   if (e instanceof Error && (err.name === 'InventoryError' || err.name === 'TemplateError')) {
     return ctx.out.error({ file: err.file!, line: err.line!, col: err.col! }, err.reason!);
   }

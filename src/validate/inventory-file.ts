@@ -3,6 +3,10 @@ import { extname } from 'node:path';
 import { loadInventories } from '../inventory/load.js';
 import { shownPath } from './problems.js';
 import { isMapping, loadYaml, locator, reportThrown, type ValidateCtx } from './context.js';
+import { posOf, type YamlFile } from '../config/yaml.js';
+import type { SourcePos } from '../model/source.js';
+import { INLINE_VAR } from '../discovery/candidates.js';
+import { inlineMetadata } from '../discovery/evaluate.js';
 
 const YAML_EXTS = ['.yml', '.yaml', '.json'];
 
@@ -15,6 +19,7 @@ export async function checkInventory(ctx: ValidateCtx, file: string): Promise<vo
     const n = ctx.schemas.check('inventory.schema.json', undefined, src.value, locator(src, src.value, at), ctx.out, {
       unknownKey: () => undefined,
     });
+    checkInlineMetadata(ctx, src, src.value, at);
     // The loader stops at its first problem: only worth asking when the schema found none.
     if (n > 0) return;
   }
@@ -24,5 +29,24 @@ export async function checkInventory(ctx: ValidateCtx, file: string): Promise<vo
     for (const w of warnings) ctx.out.warning(at, w.startsWith(shown) ? w.slice(shown.length) : w);
   } catch (e) {
     reportThrown(ctx, e, at);
+  }
+}
+
+/** Every `oasis_metadata` (a mock node's meta-data.json) against the node metadata schema, at the key it is about. */
+function checkInlineMetadata(ctx: ValidateCtx, src: YamlFile, node: unknown, at: SourcePos): void {
+  if (!isMapping(node)) return;
+  for (const [key, value] of Object.entries(node)) {
+    if (key !== INLINE_VAR) {
+      checkInlineMetadata(ctx, src, value, at);
+      continue;
+    }
+    if (!isMapping(value)) continue; // the inventory schema says so already
+    const keyPos = posOf(src, node, key) ?? at;
+    const locate = locator(src, value, keyPos);
+    for (const problem of inlineMetadata(value).problems) {
+      const m = /^(\/\S*): (.*)$/.exec(problem);
+      const path = m && m[1] !== '/' ? m[1]!.slice(1).split('/') : [];
+      ctx.out.error(path.length ? locate(path) : keyPos, `${INLINE_VAR}${m ? (path.length ? `.${path.join('.')}` : '') + `: ${m[2]}` : ` ${problem}`}`);
+    }
   }
 }

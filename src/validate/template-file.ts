@@ -2,6 +2,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { MAX_YAML_BYTES } from '../config/yaml.js';
 import type { ValidateCtx } from './context.js';
+import { jinjaHabits } from '../template/hints.js';
+import { lineColumnAt } from '../template/errors.js';
 
 export function checkTemplateFile(ctx: ValidateCtx, file: string): void {
   if (ctx.templatesChecked.has(file)) return;
@@ -16,6 +18,15 @@ export function checkTemplateFile(ctx: ValidateCtx, file: string): void {
     return ctx.out.error(at, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (buf.includes(0)) return ctx.out.error(at, 'binary file (contains NUL bytes), expected a text template');
-  const err = ctx.templates.check(buf.toString('utf8'), at);
-  if (err) ctx.out.error({ file, line: err.line, col: err.col }, err.reason);
+  const text = buf.toString('utf8');
+  const err = ctx.templates.check(text, at);
+  if (!err) return;
+  // Handlebars stops at its first error; the Jinja habits behind it are all found by a scan.
+  const habits = jinjaHabits(text).map((h) => {
+    const { line, column } = lineColumnAt(text, h.offset);
+    return { line, col: column + 1, message: h.message };
+  });
+  for (const h of habits) ctx.out.error({ file, line: h.line, col: h.col }, `template syntax error: ${h.message}`);
+  if (!habits.some((h) => h.line === err.line)) ctx.out.error({ file, line: err.line, col: err.col }, err.reason);
 }
+

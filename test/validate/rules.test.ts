@@ -213,4 +213,43 @@ describe('validate: rules, each on its own', () => {
       "playbooks/svc/service.yml:4:13: warning: conflicts: no service 'nope' beside this one",
     ]);
   });
+
+  it('an INI inventory reports every malformed line, not only the first', async () => {
+    const dir = project({ 'hosts.ini': '[web]\na ansible_port=22\nb = c\n[web:vars]\nx\n[db:vars]\ny=1\n[web:children]\nmissing\n' });
+    expect(await lines(dir, ['hosts.ini'])).toEqual([
+      "hosts.ini:3:3: expected key=value host variable assignment, got '='",
+      "hosts.ini:5:1: expected key=value in [web:vars], got 'x'",
+      "hosts.ini:6:1: section [db:vars] is for group 'db', which is not defined anywhere (add a [db] section, or fix the name)",
+      "hosts.ini:9:1: group 'missing' is listed in [web:children] but not defined anywhere (add a [missing] section, even an empty one)",
+    ]);
+  });
+
+  it('a template file reports every Jinja habit at its own line and column', async () => {
+    const dir = project({
+      'site.yml': '- hosts: all\n  tasks:\n    - template: { src: app.conf.j2, dest: /x }\n',
+      'templates/app.conf.j2': "name={{ name }}\n  port={{ port | default(80) }}\n{% for h in hosts %}\n{{ h }}\n{% endfor %}\n",
+    });
+    expect(await lines(dir, ['site.yml'])).toEqual([
+      "templates/app.conf.j2:2:8: template syntax error: Jinja filters are not supported inside a larger string: write {{default value fallback}} instead of '| default'",
+      'templates/app.conf.j2:3:1: template syntax error: Jinja statements like \'{% for %}\' are not supported: write {{#each list}}…{{this}}…{{/each}}',
+      "templates/app.conf.j2:5:1: template syntax error: Jinja statements like '{% endfor %}' are not supported: write {{/each}}",
+    ]);
+  });
+
+  it('a condition written with {{ }} says what to write instead', async () => {
+    const dir = project({ 'site.yml': '- hosts: all\n  vars: { x: 1 }\n  tasks:\n    - debug: { msg: hi }\n      when: "{{ x }} == 1"\n' });
+    expect(await lines(dir, ['site.yml'])).toEqual([
+      "site.yml:5:7: invalid condition '{{ x }} == 1': unexpected token '}' (expected ':'); an expression needs no {{ }} around the variables in it: write 'x == 1'",
+    ]);
+  });
+
+  it("a mock inventory's oasis_metadata is checked against the node metadata schema, at the key it is about", async () => {
+    const dir = project({
+      'mock.yml': 'all:\n  hosts:\n    n1:\n      oasis_metadata:\n        load: { load1: high, load5: 0.1, load15: 0.1 }\n        services:\n          web: {}\n    n2:\n      oasis_metadata: { hostname: n2, services: {} }\n',
+    });
+    expect(await lines(dir, ['mock.yml'])).toEqual([
+      'mock.yml:5:17: oasis_metadata.load.load1: must be number',
+      "mock.yml:7:11: oasis_metadata.services.web: must have required property 'installedAt'",
+    ]);
+  });
 });
