@@ -76,7 +76,8 @@ async function setup(o: PlacementCliOptions) {
 function summary(change: PlacementChange): number {
   say(`${change.service} runs on: ${change.runsOn.join(', ') || 'no node'}`);
   for (const [svc, hosts] of Object.entries(change.refreshed)) say(`${svc} refreshed on: ${hosts.join(', ')}`);
-  return change.failed.length ? EXIT.failed : EXIT.ok;
+  const refreshFailed = Object.keys(change.refreshFailed).length > 0;
+  return change.failed.length || refreshFailed ? EXIT.failed : EXIT.ok;
 }
 
 /** `oasis-play launch N SERVICE` and `oasis-play remove N SERVICE`. */

@@ -23,6 +23,8 @@ export interface PlacementChange {
   /** Where the service runs afterwards. */
   runsOn: string[];
   refreshed: Record<string, string[]>;
+  /** Dependents whose refresh failed, and where: the cluster is not as it should be. */
+  refreshFailed: Record<string, string[]>;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function launch(ops: ClusterOps, catalog: Map<string, ServiceManife
   }
   if (plan.chosen.length === 0) {
     ops.say(`${service.name}: no node to add (${count === 'all' ? 'every fit node already runs it' : 'none asked'})`);
-    return { service: service.name, changed: [], failed: [], runsOn: runningOn(nodes, service.name), refreshed: {} };
+    return { service: service.name, changed: [], failed: [], runsOn: runningOn(nodes, service.name), refreshed: {}, refreshFailed: {} };
   }
   const chosen = plan.chosen.map((n) => n.name);
   ops.say(`${service.name}: installing on ${chosen.map((n) => `${n} (load ${nodes.find((x) => x.name === n)!.score.toFixed(2)})`).join(', ')}`);
@@ -48,8 +50,8 @@ export async function launch(ops: ClusterOps, catalog: Map<string, ServiceManife
   for (const host of result.ok) await ops.recordService(host, service.name, true);
   const final = withService(nodes, result.ok, service.name, true);
   if (result.failed.length) ops.say(`${service.name}: install FAILED on ${result.failed.join(', ')}; not recorded there`);
-  const refreshed = await refreshDependents(ops, catalog, service, final);
-  return { service: service.name, changed: result.ok, failed: result.failed, runsOn: runningOn(final, service.name), refreshed };
+  const refresh = await refreshDependents(ops, catalog, service, final);
+  return { service: service.name, changed: result.ok, failed: result.failed, runsOn: runningOn(final, service.name), ...refresh };
 }
 
 /** `remove N SERVICE` (most loaded first) or `remove SERVICE --nodes a,b`. */
@@ -75,23 +77,32 @@ export async function remove(ops: ClusterOps, catalog: Map<string, ServiceManife
   for (const host of result.ok) await ops.recordService(host, service.name, false);
   if (result.failed.length) ops.say(`${service.name}: uninstall FAILED on ${result.failed.join(', ')}; still recorded there`);
   const final = withService(nodes, result.ok, service.name, false);
-  const refreshed = await refreshDependents(ops, catalog, service, final);
-  return { service: service.name, changed: result.ok, failed: result.failed, runsOn: runningOn(final, service.name), refreshed };
+  const refresh = await refreshDependents(ops, catalog, service, final);
+  return { service: service.name, changed: result.ok, failed: result.failed, runsOn: runningOn(final, service.name), ...refresh };
 }
 
 /** Re-applies the services listed in `refresh` where they run, with the new cluster state. */
-async function refreshDependents(ops: ClusterOps, catalog: Map<string, ServiceManifest>, service: ServiceManifest, nodes: NodeView[]): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
+async function refreshDependents(
+  ops: ClusterOps,
+  catalog: Map<string, ServiceManifest>,
+  service: ServiceManifest,
+  nodes: NodeView[],
+): Promise<Pick<PlacementChange, 'refreshed' | 'refreshFailed'>> {
+  const refreshed: Record<string, string[]> = {};
+  const refreshFailed: Record<string, string[]> = {};
   for (const name of service.refresh) {
     const dep = catalog.get(name);
     const hosts = runningOn(nodes, name).filter((h) => nodes.find((n) => n.name === h)?.state !== 'down');
     if (!dep || hosts.length === 0) continue;
     ops.say(`${name}: refreshing on ${hosts.join(', ')}`);
     const r = await ops.runPlaybook(dep.install, hosts, nodes);
-    if (r.failed.length) ops.say(`${name}: refresh FAILED on ${r.failed.join(', ')}`);
-    out[name] = r.ok;
+    if (r.failed.length) {
+      ops.say(`${name}: refresh FAILED on ${r.failed.join(', ')}`);
+      refreshFailed[name] = r.failed;
+    }
+    refreshed[name] = r.ok;
   }
-  return out;
+  return { refreshed, refreshFailed };
 }
 
 function withService(nodes: NodeView[], hosts: string[], service: string, present: boolean): NodeView[] {

@@ -34,7 +34,14 @@ describe('launch and remove', () => {
     const c = cluster([node('a', 0.9), node('b', 0.1), node('c', 0.3), node('d', 0.0, ['lb'])], ['c']);
     const r = await launch(c.ops, catalog, web, 2);
     expect(c.calls).toEqual(['web/install on b,c | web=b,c', 'record web on b', 'lb/install on d | web=b']);
-    expect(r).toMatchObject({ changed: ['b'], failed: ['c'], runsOn: ['b'], refreshed: { lb: ['d'] } });
+    expect(r).toMatchObject({ changed: ['b'], failed: ['c'], runsOn: ['b'], refreshed: { lb: ['d'] }, refreshFailed: {} });
+  });
+
+  it('a dependent whose refresh fails is reported as failed, the launch itself still recorded', async () => {
+    const c = cluster([node('b', 0.1), node('d', 0.0, ['lb'])], ['d']);
+    const r = await launch(c.ops, catalog, web, 1);
+    expect(r).toMatchObject({ changed: ['b'], failed: [], refreshed: { lb: [] }, refreshFailed: { lb: ['d'] } });
+    expect(c.metadata.get('b')!.has('web')).toBe(true);
   });
 
   it('fails before changing anything when too few nodes qualify, with a reason per node', async () => {
