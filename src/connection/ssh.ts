@@ -1,6 +1,6 @@
 // SSH connection: one SSH session per host for the whole run and ONE persistent remote `sh`
 // (a single exec channel, no pty), so an exec costs one round trip. Each script is framed:
-// run in its own `sh -c`, then the shell prints an unguessable sentinel with the exit status
+// run apart from the shell (a subshell, or its own `sh -c`: see runCommand), then the shell prints an unguessable sentinel with the exit status
 // on stdout and the sentinel on stderr; the exec is done when both have arrived.
 import type { Client, ClientChannel } from 'ssh2';
 import { raw, sh, type Shell } from '../shell/sh.js';
@@ -74,20 +74,28 @@ export class SshConnection implements Connection {
     const gone = () => this.shutdown(new UnreachableError(`${this.where}: remote shell exited; connection closed`, 'closed'));
     this.shell.on('exit', gone);
     this.shell.on('close', gone);
-    const r = await this.exec(raw('printf %s "$PPID"'));
+    // Run by the shared shell itself (not apart, as scripts are): `$$` is its pid.
+    const r = await this.enqueue(() => this.run(raw('printf %s "$$"'), {}, true));
     // A chatty login shell (.bashrc output) lands before the first frame: take the number at the end.
     this.shellPid = Number(/(\d+)$/.exec(r.stdout)?.[1] ?? 0);
   }
 
   exec(script: Shell, options: ExecOptions = {}): Promise<ExecResult> {
-    const p = this.queue.then(() => this.run(script, options));
+    return this.enqueue(() => this.run(script, options));
+  }
+
+  /** Scripts run one at a time, in the order asked. */
+  private enqueue(next: () => Promise<ExecResult>): Promise<ExecResult> {
+    const p = this.queue.then(next);
     this.queue = p.catch(() => undefined);
     return p;
   }
 
-  private frame(script: Shell, o: ExecOptions): { frame: Buffer; sudo?: SudoSession } {
+  private frame(script: Shell, o: ExecOptions, inShell: boolean): { frame: Buffer; sudo?: SudoSession } {
     const io = { stdin: o.stdin, env: o.env };
-    const { command, sudo } = o.become ? becomeWrap(script, o.become, io) : { command: runCommand(script.text, o.stdin, o.env), sudo: undefined };
+    const { command, sudo } = o.become
+      ? becomeWrap(script, o.become, io)
+      : { command: inShell ? script.text : runCommand(script.text, o.stdin, o.env), sudo: undefined };
     const s = this.sentinel;
     // One brace group: sh reads all of it before running any of it, so the only thing left
     // on the channel while the script runs is what we write for sudo.
@@ -95,12 +103,12 @@ export class SshConnection implements Connection {
     return { frame: Buffer.from(text, 'latin1'), ...(sudo && { sudo }) };
   }
 
-  private run(script: Shell, o: ExecOptions): Promise<ExecResult> {
+  private run(script: Shell, o: ExecOptions, inShell = false): Promise<ExecResult> {
     if (this.dead) return Promise.reject(this.dead);
     if (o.signal?.aborted) return Promise.reject(new Error(`${this.where}: aborted before the script started`));
     let framed: ReturnType<SshConnection['frame']>;
     try {
-      framed = this.frame(script, o);
+      framed = this.frame(script, o, inShell);
     } catch (e) {
       return Promise.reject(e);
     }

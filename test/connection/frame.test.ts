@@ -47,10 +47,12 @@ describe('script pieces', () => {
   });
 
   test('stdin: /dev/null when absent, printf when given, base64 when it holds NUL', () => {
-    expect(runCommand('true', undefined)).toBe('sh -c true </dev/null');
-    expect(runCommand('cat', 'a b')).toBe(`printf %s 'a b' | sh -c cat`);
-    expect(runCommand('cat', '')).toBe(`printf %s '' | sh -c cat`);
-    expect(runCommand('cat', Buffer.from([1, 0, 2]))).toBe(`printf %s AQAC | base64 -d | sh -c cat`);
+    expect(runCommand('true', undefined)).toBe('( eval true ) </dev/null');
+    expect(runCommand('cat', 'a b')).toBe(`printf %s 'a b' | ( eval cat )`);
+    expect(runCommand('cat', '')).toBe(`printf %s '' | ( eval cat )`);
+    expect(runCommand('cat', Buffer.from([1, 0, 2]))).toBe(`printf %s AQAC | base64 -d | ( eval cat )`);
+    expect(runCommand('echo $$', undefined, { A: 'x y' })).toBe(`A='x y' sh -c 'echo $$' </dev/null`);
+    expect(runCommand('echo "$A"', undefined, { A: 'x y' })).toBe(`( export A='x y' ; eval 'echo "$A"' ) </dev/null`);
     const big = payload(Buffer.alloc(250_000, 0x61));
     expect(big.chunks.map((c) => c.length)).toEqual([100_000, 100_000, 50_000]);
   });

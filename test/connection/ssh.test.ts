@@ -45,10 +45,22 @@ describe('one persistent shell', () => {
   });
   afterAll(() => c.close());
 
-  test('many sequential execs use exactly one session channel and one shell', async () => {
+  test('many sequential execs use exactly one session channel and one shell, each script apart from it', async () => {
     const parents = new Set<string>();
-    for (let i = 0; i < 50; i++) parents.add((await c.exec(raw('printf %s "$PPID"'))).stdout);
+    const pids = new Set<string>();
+    for (let i = 0; i < 25; i++) {
+      // A plain script runs in a subshell: the read builtin's /proc/self is that subshell.
+      const [pid, , , ppid] = (await c.exec(raw('read -r stat < /proc/self/stat; printf %s "$stat"'))).stdout.split(' ');
+      pids.add(pid!);
+      parents.add(ppid!);
+      // A script naming $$ gets a process of its own, so that $$ is not the shell's.
+      const [own, ownParent] = (await c.exec(raw('printf "%s %s" "$$" "$PPID"'))).stdout.split(' ');
+      pids.add(own!);
+      parents.add(ownParent!);
+    }
     expect(parents).toEqual(new Set([String(c.shellPid)]));
+    expect(pids.size).toBe(50);
+    expect(pids.has(String(c.shellPid))).toBe(false);
     expect(c.channelsOpened).toBe(1);
   });
 
@@ -107,9 +119,10 @@ describe('one persistent shell', () => {
     expect(back.stdout === `${euros}\n€`).toBe(true);
   });
 
-  test('scripts up to 128 KiB run; bigger ones are refused with a clear message', async () => {
-    expect((await c.exec(sh`printf %s ${'x'.repeat(120_000)}`)).stdout).toHaveLength(120_000);
-    await expect(c.exec(raw(`#${'x'.repeat(140_000)}`))).rejects.toThrow(/over the 128 KiB .* pass data on stdin/);
+  test('a script of its own process (naming $$) or under become is refused over 128 KiB (one argument), a subshell has no such limit', async () => {
+    expect((await c.exec(sh`printf %s ${'x'.repeat(120_000)}; : $$`)).stdout).toHaveLength(120_000);
+    await expect(c.exec(raw(`: $$ #${'x'.repeat(140_000)}`))).rejects.toThrow(/over the 128 KiB .* pass data on stdin/);
+    expect((await c.exec(sh`printf %s ${'x'.repeat(300_000)}`)).stdout).toHaveLength(300_000);
     await expect(c.exec(raw('cat'), { become: { user: 'root' }, stdin: 'x'.repeat(2_000_000) })).rejects.toThrow(/too large under become/);
     expect((await c.exec(raw('echo ok'))).stdout).toBe('ok\n');
   });
