@@ -28,14 +28,18 @@ function base(c: Candidate): Pick<NodeStatus, 'name' | 'address' | 'port' | 'ori
 }
 
 function finish(s: Omit<NodeStatus, 'score'>, scorer: Scorer): NodeStatus {
-  const memoryUsedRatio = s.memory?.usedRatio;
+  // The score takes the exact ratio: the rounded one shown would turn small differences into ties.
+  const memoryUsedRatio = s.memory ? usedRatioOf(s.memory) : undefined;
   return { ...s, score: s.state === 'down' ? null : scorer({ load: s.load, cores: s.cores, memoryUsedRatio }) };
+}
+
+function usedRatioOf(m: { totalBytes: number; availableBytes: number }): number {
+  return Math.min(1, Math.max(0, (m.totalBytes - m.availableBytes) / m.totalBytes));
 }
 
 function memory(m: { totalBytes: number; availableBytes: number } | undefined): NodeStatus['memory'] {
   if (!m || !(m.totalBytes > 0)) return undefined;
-  const usedRatio = Math.min(1, Math.max(0, (m.totalBytes - m.availableBytes) / m.totalBytes));
-  return { totalBytes: m.totalBytes, availableBytes: m.availableBytes, usedRatio: Math.round(usedRatio * 1000) / 1000 };
+  return { totalBytes: m.totalBytes, availableBytes: m.availableBytes, usedRatio: Math.round(usedRatioOf(m) * 1000) / 1000 };
 }
 
 export function downStatus(c: Candidate, reason: NodeStatus['reason'], message: string): NodeStatus {

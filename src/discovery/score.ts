@@ -38,9 +38,9 @@ export function scorerNamed(name: string): Scorer {
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
-const RANK: Record<NodeStatus['state'], number> = { live: 0, stale: 0, down: 1 };
+const RANK: Record<NodeStatus['state'], number> = { live: 0, stale: 1, down: 2 };
 
-/** Least busy first; nodes without a score after those with one; down nodes last; ties by name. */
+/** Live nodes, least busy first, then stale ones (their agent is not running), then down ones; ties by name. */
 export function sortNodes(nodes: NodeStatus[]): NodeStatus[] {
   const byName = (a: NodeStatus, b: NodeStatus) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return [...nodes].sort((a, b) => {

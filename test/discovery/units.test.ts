@@ -73,10 +73,10 @@ describe('load score', () => {
     expect(() => scorerNamed('nope')).toThrow(/unknown scorer 'nope' \(have default, load1, memory\)/);
   });
 
-  test('sorted by score, ties by name, unscored after scored, down last', () => {
+  test('live nodes by score (ties by name, unscored after scored), then stale, then down', () => {
     const n = (name: string, state: NodeStatus['state'], score: number | null) => ({ name, state, score }) as NodeStatus;
     const sorted = sortNodes([n('d1', 'down', null), n('b', 'live', 1), n('a', 'live', 1), n('s', 'stale', 0.5), n('u', 'live', null), n('c', 'live', 0.2)]);
-    expect(sorted.map((x) => x.name)).toEqual(['c', 's', 'a', 'b', 'u', 'd1']);
+    expect(sorted.map((x) => x.name)).toEqual(['c', 'a', 'b', 'u', 's', 'd1']);
   });
 });
 
