@@ -29,7 +29,7 @@ interface LoadState {
   nextOrdinal: number;
   stack: string[];
   /** Roles applied and role handlers collected in the play being parsed. */
-  play?: { applied: Set<string>; handlers: Task[]; handlerRoles: Set<string> };
+  play?: { applied: Set<string>; handlers: Task[]; handlerRoles: Set<string>; roleVars: Play['roleVars'] };
   searchPath: string[];
   /** Inside a role: its directory (files/, templates/) and name (handler aliases). */
   baseDir?: string;
@@ -56,7 +56,7 @@ export function loadIncluded(
     searchPath: roleSearchPath(ctx.playDir),
     baseDir: ctx.baseDir,
     role: ctx.role,
-    play: { applied: new Set(), handlers: [], handlerRoles: new Set(ctx.handlers.map((h) => h.role ?? '')) },
+    play: { applied: new Set(), handlers: [], handlerRoles: new Set(ctx.handlers.map((h) => h.role ?? '')), roleVars: [] },
   };
   const items =
     'tasksFile' in what
@@ -117,7 +117,7 @@ function parsePlay(raw: Record<string, unknown>, src: YamlFile, state: LoadState
   if (raw['hosts'] === undefined) throw new UserError("play has no 'hosts'", pos);
   const hosts = Array.isArray(raw['hosts']) ? raw['hosts'].join(',') : String(raw['hosts']);
   state.searchPath = roleSearchPath(dirname(src.file));
-  state.play = { applied: new Set(), handlers: [], handlerRoles: new Set() };
+  state.play = { applied: new Set(), handlers: [], handlerRoles: new Set(), roleVars: [] };
   const strategy = raw['strategy'] ?? 'linear';
   if (strategy !== 'linear' && strategy !== 'free') throw new UserError(`unknown strategy '${String(strategy)}'; use linear or free`, at('strategy'));
   const list = (k: string) => parseItems(raw[k], src, state, at(k), k);
@@ -152,6 +152,7 @@ function parsePlay(raw: Record<string, unknown>, src: YamlFile, state: LoadState
     forceHandlers: toBool(raw['force_handlers'] ?? false, at('force_handlers')),
     pos,
     dir: dirname(src.file),
+    roleVars: state.play.roleVars,
   };
   if (raw['max_fail_percentage'] !== undefined) play.maxFailPercentage = Number(raw['max_fail_percentage']);
   if (raw['remote_user'] !== undefined) play.vars = { ansible_user: raw['remote_user'], ...play.vars };
@@ -242,6 +243,7 @@ function expandRole(name: string, params: Record<string, unknown>, opts: RoleOpt
       vars: varsFile(dir, 'vars'),
     };
     outer.block.push(roleBlock);
+    state.play!.roleVars.push({ defaults: roleScope.defaults, vars: roleBlock.vars });
     const handlersKey = `${dir}\0${opts.handlersFrom ?? 'main'}`;
     const handlersFile = roleFile(dir, 'handlers', opts.handlersFrom);
     if (handlersFile && !state.play!.handlerRoles.has(handlersKey)) {

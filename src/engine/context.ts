@@ -46,6 +46,8 @@ export interface HostState {
   name: string;
   /** set_fact and registered results: they outlive the play, as in Ansible. */
   facts: Record<string, unknown>;
+  /** include_vars results: one level below set_fact and register, whichever came first (Ansible's order). */
+  includedVars: Record<string, unknown>;
   /** Gathered facts (ansible_*): below play vars in precedence, where Ansible puts them. */
   gathered: Record<string, unknown>;
   counters: HostCounters;

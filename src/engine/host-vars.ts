@@ -18,18 +18,22 @@ export function taskVars(ctx: RunContext, host: HostState, scope: Scope, task: T
   const render = (v: unknown, vars: Record<string, unknown>, where?: SourcePos) => ctx.templates.renderDeep(v, vars, where);
   const roles = scope.chain.flatMap((level) => ((level as Partial<Block>).role ? [(level as Block).role!] : []));
   const [play, ...blocks] = scope.chain;
+  const playRoles = scope.play.roleVars;
   const layers: VarLayer[] = [
     { values: magicVars(ctx, host.name, scope), plain: true },
+    // Every role of the play shows its defaults and vars to the whole play; the task's own roles' win.
+    ...playRoles.map((r) => ({ values: r.defaults })),
     ...roles.map((r) => ({ values: r.defaults })),
     { values: resolveHostVars(ctx.inventory, host.name, { playbookDir: scope.play.dir }) },
     { values: host.gathered },
     { values: play!.vars, pos: scope.play.pos },
     { values: scope.varsFiles },
+    ...playRoles.map((r) => ({ values: r.vars })),
     // Blocks outer to inner; a role's block carries the role's vars/main.yml.
     ...blocks.map((level) => ({ values: level.vars, pos: (level as { pos?: SourcePos }).pos })),
   ];
   if (task) layers.push({ values: task.vars, pos: task.pos });
-  layers.push({ values: host.facts }, ...roles.map((r) => ({ values: r.params })), { values: ctx.options.extraVars }, { values: loop });
+  layers.push({ values: host.includedVars }, { values: host.facts }, ...roles.map((r) => ({ values: r.params })), { values: ctx.options.extraVars }, { values: loop });
   return mergeVars(layers, render);
 }
 
@@ -41,6 +45,7 @@ export function hostVars(ctx: RunContext, name: string): Record<string, unknown>
       { values: { inventory_hostname: name, ansible_host: name } },
       { values: resolveHostVars(ctx.inventory, name) },
       { values: state?.gathered ?? {} },
+      { values: state?.includedVars ?? {} },
       { values: state?.facts ?? {} },
       { values: ctx.options.extraVars },
     ],

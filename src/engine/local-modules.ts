@@ -63,7 +63,7 @@ export async function runLocalModule(ctx: RunContext, host: HostState, task: Tas
       const path = isAbsolute(file) ? file : join(task.baseDir, file.startsWith('vars/') ? '' : 'vars', file);
       const loaded = await loadVarsFile(path, task.baseDir, file);
       const facts = args['name'] ? { [String(args['name'])]: loaded } : loaded;
-      Object.assign(host.facts, facts);
+      Object.assign(host.includedVars, facts);
       return ok({ ansible_facts: facts, ansible_included_var_files: [path] });
     }
     default:

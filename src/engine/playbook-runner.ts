@@ -80,7 +80,7 @@ async function runPlay(ctx: RunContext, play: Play): Promise<boolean> {
 }
 
 function newHostState(name: string): HostState {
-  return { name, facts: {}, gathered: {}, counters: emptyCounters(), failed: false, unreachable: false, notified: new Set() };
+  return { name, facts: {}, includedVars: {}, gathered: {}, counters: emptyCounters(), failed: false, unreachable: false, notified: new Set() };
 }
 
 /** serial: a number, a percentage, or a list of them (the last size repeats). */

@@ -219,6 +219,42 @@ describe('play structure through oasis-play and ansible-playbook', () => {
     expect(read(ours, 'flat')).toBe(read(theirs, 'flat'));
   });
 
+  it('set_fact beats include_vars whichever comes first; a later include_vars beats an earlier one', async () => {
+    const yaml = `- hosts: h1
+  gather_facts: false
+  tasks:
+    - set_fact: { a: set_fact }
+    - include_vars: one.yml
+    - include_vars: two.yml
+    - set_fact: { c: set_fact }
+    - copy: { content: "{{ a }} {{ b }} {{ c }}", dest: $DIR/order }
+`;
+    const { ours, theirs } = await runBoth(yaml, { files: { 'one.yml': 'a: one\nb: one\nc: one\n', 'two.yml': 'b: two\n' } });
+    expectSameRun(ours, theirs);
+    expect(read(theirs, 'order')).toBe('set_fact two set_fact');
+    expect(read(ours, 'order')).toBe(read(theirs, 'order'));
+  });
+
+  it("the defaults and vars of a play's roles are visible to the whole play; play vars beat role defaults, role vars beat play vars", async () => {
+    const yaml = `- hosts: h1
+  gather_facts: false
+  vars: { both: play, over_default: play }
+  roles:
+    - role: r
+  tasks:
+    - copy: { content: "{{ only_default }} {{ only_var }} {{ both }} {{ over_default }}", dest: $DIR/seen }
+`;
+    const files = {
+      'roles/r/tasks/main.yml': '- debug: { msg: in the role }\n',
+      'roles/r/defaults/main.yml': 'only_default: default\nover_default: default\n',
+      'roles/r/vars/main.yml': 'only_var: rolevar\nboth: rolevar\n',
+    };
+    const { ours, theirs } = await runBoth(yaml, { files });
+    expectSameRun(ours, theirs);
+    expect(read(theirs, 'seen')).toBe('default rolevar rolevar play');
+    expect(read(ours, 'seen')).toBe(read(theirs, 'seen'));
+  });
+
   it('facts are not gathered unless asked (a deliberate difference: Ansible gathers by default)', async () => {
     const yaml = `- hosts: h1
   tasks:
