@@ -85,7 +85,9 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
       connectTimeoutMs: Number(o.timeout) * 1000,
       offline: !!o.plan,
     });
-    if (o.limit !== undefined && selectHosts(inventory, {}, o.limit, { limit: true, warn: (m) => process.stderr.write(`[WARNING]: ${m}\n`) }).length === 0) {
+    // As Ansible's check: hosts of `all` left by the limit (an implicit localhost is not one of them).
+    const limited = o.limit === undefined ? [] : selectHosts(inventory, {}, o.limit, { limit: true, warn: (m) => process.stderr.write(`[WARNING]: ${m}\n`) });
+    if (o.limit !== undefined && !limited.some((h) => inventory.hosts.has(h))) {
       throw new UserError('Specified inventory, host pattern and/or --limit leaves us with no hosts to target.', undefined, 1);
     }
     const options: RunOptions = {

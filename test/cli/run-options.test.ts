@@ -56,6 +56,10 @@ describe('oasis-play run options', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('leaves us with no hosts to target');
     expect(res.stdout).not.toContain('PLAY');
+    // The implicit localhost is not one of the inventory's hosts: limiting to it leaves none either.
+    const local = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '-l', 'localhost'], { cwd: dir });
+    expect(local.code).toBe(1);
+    expect(local.stderr).toContain('leaves us with no hosts to target');
   });
 
   it('--syntax-check reads every playbook and runs nothing; a cyclic import is an error', async () => {
