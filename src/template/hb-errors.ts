@@ -13,18 +13,25 @@ const LOC_SUFFIX = / - \d+:\d+$/;
 /** An error from parsing `text` (hb.parse or our rewrite). */
 export function syntaxError(e: unknown, text: string, origin: Origin): TemplateError {
   if (e instanceof TemplateError) return e;
-  if (e instanceof LocatedFailure) return located(e, origin);
+  // The hint for the Jinja habit where the error is: `{{ x and y }}` fails as "unknown helper 'x'".
+  const withHint = (reason: string, line: number, column: number) => {
+    const hint = jinjaHint(text, offsetOf(text, line, column));
+    return hint ? `${reason}; ${hint}` : reason;
+  };
+  if (e instanceof LocatedFailure) {
+    const { line, column } = e.loc?.start ?? { line: 1, column: 0 };
+    return errorAt(origin, line, column, e.kind === 'syntax' ? withHint(e.reason, line, column) : e.reason, e.kind);
+  }
   const err = e as HbException;
   const message = String(err?.message ?? e);
-  const hint = jinjaHint(text);
-  const withHint = (reason: string) => (hint ? `${reason}; ${hint}` : reason);
   const jison = /^(?:Parse|Lexical) error on line (\d+)[:.]/.exec(message);
   if (jison) {
     const { line, column, near } = jisonPosition(message, text, Number(jison[1]));
-    return errorAt(origin, line, column, withHint(`template syntax error: unexpected ${near}`), 'syntax');
+    return errorAt(origin, line, column, withHint(`template syntax error: unexpected ${near}`, line, column), 'syntax');
   }
-  const reason = withHint(`template syntax error: ${message.replace(LOC_SUFFIX, '')}`);
-  return errorAt(origin, err?.lineNumber ?? 1, err?.column ?? 0, reason, 'syntax');
+  const line = err?.lineNumber ?? 1;
+  const column = err?.column ?? 0;
+  return errorAt(origin, line, column, withHint(`template syntax error: ${message.replace(LOC_SUFFIX, '')}`, line, column), 'syntax');
 }
 
 /** An error thrown while rendering. */
@@ -41,6 +48,17 @@ export function renderError(e: unknown, origin: Origin): TemplateError {
   const partial = /^The partial (.+) could not be found$/.exec(message);
   if (partial) return errorAt(origin, line, column, `partial '${partial[1]}' not found`, 'error');
   return errorAt(origin, line, column, `template error: ${message.split('\n')[0]!.replace(LOC_SUFFIX, '')}`, 'error');
+}
+
+/** A 1-based line and 0-based column of `text` → a 0-based offset. */
+function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', offset);
+    if (nl === -1) break;
+    offset = nl + 1;
+  }
+  return offset + column;
 }
 
 function located(e: LocatedFailure, origin: Origin): TemplateError {

@@ -230,9 +230,23 @@ describe('validate: rules, each on its own', () => {
       'templates/app.conf.j2': "name={{ name }}\n  port={{ port | default(80) }}\n{% for h in hosts %}\n{{ h }}\n{% endfor %}\n",
     });
     expect(await lines(dir, ['site.yml'])).toEqual([
-      "templates/app.conf.j2:2:8: template syntax error: Jinja filters are not supported inside a larger string: write {{default value fallback}} instead of '| default'",
+      "templates/app.conf.j2:2:16: template syntax error: Jinja filters are not supported inside a larger string: write {{default value fallback}} instead of '| default'",
       'templates/app.conf.j2:3:1: template syntax error: Jinja statements like \'{% for %}\' are not supported: write {{#each list}}…{{this}}…{{/each}}',
       "templates/app.conf.j2:5:1: template syntax error: Jinja statements like '{% endfor %}' are not supported: write {{/each}}",
+    ]);
+  });
+
+  it('a template file reports Jinja tests, operators, indexing, lookups and comments, each where it is', async () => {
+    const dir = project({
+      'site.yml': '- hosts: all\n  tasks:\n    - template: { src: t.j2, dest: /x }\n',
+      'templates/t.j2': "a {{ x is defined }}\nb {{ x == 1 }} {{ xs[0] }}\n{# note #}\nc {{ lookup('env', 'HOME') }}\n",
+    });
+    expect(await lines(dir, ['site.yml'])).toEqual([
+      "templates/t.j2:1:8: template syntax error: Jinja tests ('is defined') are not supported inside a larger string: write {{defined value}} (in a condition: {{#if (defined value)}})",
+      "templates/t.j2:2:8: template syntax error: Jinja operators ('==') are not supported inside a larger string: write {{eq a b}} (in a condition: {{#if (eq a b)}})",
+      "templates/t.j2:2:19: template syntax error: Jinja indexing ('xs[0]') is not supported inside a larger string: write xs.[0]",
+      "templates/t.j2:3:1: template syntax error: Jinja comments ('{# … #}') would be copied to the output: write {{!-- … --}}",
+      "templates/t.j2:4:6: template syntax error: Ansible lookups ('lookup(…)') are not supported: pass the value in a variable (vars, the inventory or -e)",
     ]);
   });
 
