@@ -13,10 +13,18 @@ export interface RegistryOptions {
   info?: Record<string, unknown>;
 }
 
+/** Why `file` cannot name a node's metadata file (a relative path would depend on the login directory); undefined if it can. */
+export function metadataFileProblem(file: unknown): string | undefined {
+  if (typeof file !== 'string') return `must be a path (absolute or starting with ~/), got ${JSON.stringify(file)}`;
+  if (file === '~' || file.startsWith('~/') || file.startsWith('/')) return undefined;
+  return `metadata file '${file}' must be absolute or start with ~/`;
+}
+
 /** `f=...` with `~/` expanded by the node's shell, everything else quoted. */
 export function metadataFileAssignment(file: string): Shell {
   if (file === '~' || file.startsWith('~/')) return sh`f="$HOME"/${file.slice(2) || 'meta-data.json'}`;
-  if (!file.startsWith('/')) throw new Error(`metadata file '${file}' must be absolute or start with ~/`);
+  const problem = metadataFileProblem(file);
+  if (problem) throw new Error(problem);
   return sh`f=${file}`;
 }
 

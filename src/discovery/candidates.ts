@@ -1,42 +1,50 @@
-// The hosts to probe: every inventory host, plus the addresses of `oasis_discover` ranges.
-//   [pis:vars]                      # or in YAML: vars: {oasis_discover: [192.168.1.0/28]}
+// The hosts to probe: every inventory host, plus the addresses of the ranges groups declare:
+//   [pis:vars]                      # YAML: pis: {discover: [192.168.1.0/28], vars: {...}}
 //   oasis_discover=["192.168.1.0/28"]
 //   ansible_user=pi
 // A range address gets the connection vars of the group that declares it (and its parents).
+// The oasis_* variables are checked here, before any connection: a bad one is the
+// inventory's mistake (exit 5, at its position when a YAML file set it), not a node down.
+import { metadataFileProblem } from '../agent/service-script.js';
 import { resolveHostVars } from '../inventory/ini.js';
-import type { Inventory } from '../inventory/types.js';
-import { UserError } from '../model/source.js';
+import type { Inventory, InventoryGroup } from '../inventory/types.js';
+import { UserError, type SourcePos } from '../model/source.js';
 import { expandCidr, MAX_RANGE_ADDRESSES } from './cidr.js';
+import { inlineMetadata } from './evaluate.js';
 import type { Candidate } from './types.js';
+import { varOrigin, withFile } from './var-position.js';
 
 export const DISCOVER_VAR = 'oasis_discover';
 export const INLINE_VAR = 'oasis_metadata';
 export const FILE_VAR = 'oasis_metadata_file';
 export const DEFAULT_METADATA_FILE = '~/meta-data.json';
 
+const badInput = (message: string, pos: SourcePos | undefined) => new UserError(message, pos, 5);
+
 export function candidatesFrom(inventory: Inventory): Candidate[] {
   const out: Candidate[] = [];
   const taken = new Set<string>();
   for (const name of inventory.hosts.keys()) {
     const vars: Record<string, unknown> = resolveHostVars(inventory, name);
-    const c = candidate(name, vars, { kind: 'inventory' });
-    if (vars[INLINE_VAR] !== undefined) c.inline = vars[INLINE_VAR];
+    const c = candidate(inventory, name, vars, { kind: 'inventory' });
+    if (vars[INLINE_VAR] !== undefined) c.inline = checkedInline(inventory, name, vars[INLINE_VAR]);
     taken.add(`${c.address}:${c.port}`);
     out.push(c);
   }
   let count = 0;
-  for (const [group, ranges] of declaredRanges(inventory)) {
-    for (const range of ranges) {
+  for (const { group, ranges, key } of declaredRanges(inventory)) {
+    for (const { range, at } of ranges) {
       let addresses: string[];
       try {
         addresses = expandCidr(range);
       } catch (e) {
-        throw new UserError(`inventory group '${group}': ${DISCOVER_VAR}: ${(e as Error).message}`, undefined, 5);
+        throw badInput(`inventory group '${group}': ${key}: ${(e as Error).message}`, at);
       }
       count += addresses.length;
-      if (count > MAX_RANGE_ADDRESSES) throw new UserError(`inventory: the ${DISCOVER_VAR} ranges have more than ${MAX_RANGE_ADDRESSES} addresses in all; narrow them`, undefined, 5);
+      if (count > MAX_RANGE_ADDRESSES) throw badInput(`inventory: the discover ranges have more than ${MAX_RANGE_ADDRESSES} addresses in all (this one reaches ${count}); narrow them`, at);
       for (const address of addresses) {
-        const c = candidate(address, { ...rangeHostVars(inventory, group, address), ansible_host: address }, { kind: 'range', group, range });
+        const { inventory: one, vars } = rangeHost(inventory, group, address);
+        const c = candidate(one, address, { ...vars, ansible_host: address }, { kind: 'range', group, range });
         if (taken.has(`${c.address}:${c.port}`)) continue; // an inventory host already covers it
         taken.add(`${c.address}:${c.port}`);
         out.push(c);
@@ -46,30 +54,61 @@ export function candidatesFrom(inventory: Inventory): Candidate[] {
   return out;
 }
 
-function candidate(name: string, vars: Record<string, unknown>, origin: Candidate['origin']): Candidate {
+function candidate(inventory: Inventory, name: string, vars: Record<string, unknown>, origin: Candidate['origin']): Candidate {
+  const file = vars[FILE_VAR] ?? DEFAULT_METADATA_FILE;
+  const problem = metadataFileProblem(file);
+  if (problem) {
+    const where = varOrigin(inventory, name, FILE_VAR, vars[FILE_VAR]);
+    throw badInput(withFile(`inventory host '${name}': ${FILE_VAR}: ${problem}`, where), where.pos);
+  }
   return {
     name,
     address: String(vars.ansible_host ?? name),
     port: Number(vars.ansible_port ?? 22),
     vars: { ...vars, name },
     origin,
-    metadataFile: typeof vars[FILE_VAR] === 'string' ? (vars[FILE_VAR] as string) : DEFAULT_METADATA_FILE,
+    metadataFile: file as string,
   };
 }
 
-/** Groups that set `oasis_discover` themselves, with their ranges. */
-function declaredRanges(inventory: Inventory): [string, string[]][] {
-  const out: [string, string[]][] = [];
+/** A mock host's `oasis_metadata`, refused here when it is not valid node metadata. */
+function checkedInline(inventory: Inventory, name: string, value: unknown): unknown {
+  const { meta, problems } = inlineMetadata(value);
+  if (problems.length === 0) return value;
+  const where = varOrigin(inventory, name, INLINE_VAR, value);
+  const what = meta ? `does not match schemas/node-metadata.schema.json: ${problems.join('; ')}` : problems.join('; ');
+  throw badInput(withFile(`inventory host '${name}': ${INLINE_VAR} ${what}`, where), where.pos);
+}
+
+interface DeclaredRanges {
+  group: string;
+  /** How the inventory spelled it, for messages: `discover` (YAML key) or `oasis_discover` (variable). */
+  key: string;
+  ranges: { range: string; at?: SourcePos }[];
+}
+
+/** Groups that declare ranges themselves: `discover:` (YAML) or the `oasis_discover` variable. */
+function declaredRanges(inventory: Inventory): DeclaredRanges[] {
+  const out: DeclaredRanges[] = [];
   for (const g of inventory.groups.values()) {
-    let v = g.vars[DISCOVER_VAR];
-    if (v === undefined || v === null) continue;
-    if (typeof v === 'string') v = v.trim().startsWith('[') ? safeJson(v) : v.split(',');
-    if (!Array.isArray(v) || !v.every((r) => typeof r === 'string')) {
-      throw new UserError(`inventory group '${g.name}': ${DISCOVER_VAR} must be a list of IPv4 ranges, like ["192.168.1.0/24"]`, undefined, 5);
-    }
-    out.push([g.name, (v as string[]).map((r) => r.trim()).filter(Boolean)]);
+    if (g.discover?.length) out.push({ group: g.name, key: 'discover', ranges: g.discover });
+    const fromVar = rangesVariable(g);
+    if (fromVar) out.push(fromVar);
   }
   return out;
+}
+
+/** `oasis_discover`: a list, or (INI) a JSON list or comma-separated text. */
+function rangesVariable(g: InventoryGroup): DeclaredRanges | undefined {
+  let v = g.vars[DISCOVER_VAR];
+  if (v === undefined || v === null) return undefined;
+  const at = g.varPositions?.get(DISCOVER_VAR);
+  if (typeof v === 'string') v = v.trim().startsWith('[') ? safeJson(v) : v.split(',');
+  if (!Array.isArray(v) || !v.every((r) => typeof r === 'string')) {
+    throw badInput(`inventory group '${g.name}': ${DISCOVER_VAR} must be a list of IPv4 ranges, like ["192.168.1.0/24"]`, at);
+  }
+  const ranges = (v as string[]).map((r) => r.trim()).filter(Boolean);
+  return { group: g.name, key: DISCOVER_VAR, ranges: ranges.map((range) => ({ range, ...(at && { at }) })) };
 }
 
 function safeJson(text: string): unknown {
@@ -94,10 +133,15 @@ function withAncestors(inventory: Inventory, group: string): Set<string> {
   return out;
 }
 
-/** The variables of a range address: exactly those of a host listed in `group` (Ansible's precedence, group_vars/ and host_vars/ included). */
-function rangeHostVars(inventory: Inventory, group: string, address: string): Record<string, unknown> {
+/**
+ * A range address as a host listed in `group`: its variables are exactly those such a host
+ * would have (Ansible's precedence, group_vars/ and host_vars/ included), and the one-host
+ * inventory it was resolved in tells where they were set.
+ */
+function rangeHost(inventory: Inventory, group: string, address: string): { inventory: Inventory; vars: Record<string, unknown> } {
   const host = { name: address, vars: {}, groups: withAncestors(inventory, group) };
-  const vars = resolveHostVars({ ...inventory, hosts: new Map([[address, host]]) }, address);
+  const one = { ...inventory, hosts: new Map([[address, host]]) };
+  const vars = resolveHostVars(one, address);
   delete vars[DISCOVER_VAR];
-  return vars;
+  return { inventory: one, vars };
 }

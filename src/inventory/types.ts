@@ -1,4 +1,4 @@
-import { UserError } from '../model/source.js';
+import { UserError, type SourcePos } from '../model/source.js';
 
 /** A parsed inventory: plain data, whatever the file format was. */
 
@@ -10,6 +10,8 @@ export interface InventoryHost {
   groups: Set<string>;
   /** The inventory file that first named the host (Ansible's `inventory_file`). */
   source?: string;
+  /** Where each variable set here was written (YAML inventories), for errors about its value. */
+  varPositions?: Map<string, SourcePos>;
 }
 
 export interface InventoryGroup {
@@ -23,6 +25,10 @@ export interface InventoryGroup {
   depth?: number;
   /** `ansible_group_priority` (default 1): among groups of the same depth, higher wins. */
   priority?: number;
+  /** Where each variable set here was written (YAML inventories), for errors about its value. */
+  varPositions?: Map<string, SourcePos>;
+  /** `discover:` of a YAML inventory: IPv4 ranges probed as hosts of this group, with where each was written. */
+  discover?: { range: string; at?: SourcePos }[];
 }
 
 /**

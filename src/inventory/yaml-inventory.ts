@@ -5,9 +5,9 @@ import { InventoryBuilder } from './builder.js';
 import { errorAt, LocalError } from './errors.js';
 import { expandHostRange, splitHostPort } from './ranges.js';
 import { hasOwn } from './safe.js';
-import type { Inventory } from './types.js';
+import type { Inventory, InventoryGroup, InventoryHost } from './types.js';
 
-const SECTIONS = ['hosts', 'children', 'vars'];
+const SECTIONS = ['hosts', 'children', 'vars', 'discover'];
 const MAX_DEPTH = 100;
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,10 +27,16 @@ export function parseYamlInventory(text: string | Buffer, file: string): Invento
   return b.build();
 }
 
+/** Remembers where a variable was written: discovery reports a bad `oasis_*` value there. */
+function notePosition(target: InventoryHost | InventoryGroup, key: string, pos: SourcePos | undefined): void {
+  if (pos) (target.varPositions ??= new Map()).set(key, pos);
+}
+
 /**
  * Adds a YAML inventory (Ansible's yaml plugin) to `b`: top-level keys are groups; a group is
  * empty or a mapping of `hosts` (name → null or a mapping of variables; names may be
- * `name:port` and ranges `web[01:20]`), `children` (name → group) and `vars`. Where Ansible
+ * `name:port` and ranges `web[01:20]`), `children` (name → group), `vars`, and oasis-play's
+ * `discover` (IPv4 ranges probed as hosts of the group, see docs/nodes.md). Where Ansible
  * only warns and skips (unknown keys, a group that is not a mapping) or silently reads a
  * string as one name (`hosts: web1`), this refuses with the position: those are typos.
  */
@@ -65,6 +71,10 @@ export function parseYamlInto(b: InventoryBuilder, src: YamlFile, file: string):
       }
       const section = g[key];
       if (section === null) continue;
+      if (key === 'discover') {
+        discover(name, section, posOf(src, g, key));
+        continue;
+      }
       if (!isMapping(section)) {
         const shape = key === 'vars' ? 'of names to values' : `with one key per ${key === 'hosts' ? 'host' : 'group'} ('${typeof section === 'string' ? section : 'name'}:' on its own line, indented under ${key}:)`;
         fail(`'${key}' of group '${name}' must be a mapping ${shape}, got ${kindOf(section)}`, posOf(src, g, key));
@@ -72,10 +82,14 @@ export function parseYamlInto(b: InventoryBuilder, src: YamlFile, file: string):
     }
     // Sections in file order, as Ansible walks them: it decides the order of hosts and children.
     for (const key of Object.keys(g)) {
+      if (key === 'discover') continue;
       const section = (g[key] ?? {}) as Record<string, unknown>;
       for (const k of Object.keys(section)) {
         const at = posOf(src, section, k);
-        if (key === 'vars') wrap(() => b.setGroupVar(name, k, section[k]), at);
+        if (key === 'vars') {
+          wrap(() => b.setGroupVar(name, k, section[k]), at);
+          notePosition(b.group(name), k, at);
+        }
         else if (key === 'hosts') host(name, k, section[k], at);
         else {
           group(k, section[k], at, `${path} > ${k}`, depth + 1);
@@ -95,9 +109,22 @@ export function parseYamlInto(b: InventoryBuilder, src: YamlFile, file: string):
     }, pos);
     const vars = (value ?? {}) as Record<string, unknown>;
     for (const n of names.names) {
-      wrap(() => b.addHost(n, groupName, names.port), pos);
-      for (const k of Object.keys(vars)) b.setHostVar(n, k, vars[k]);
+      const h = wrap(() => b.addHost(n, groupName, names.port), pos);
+      for (const k of Object.keys(vars)) {
+        b.setHostVar(n, k, vars[k]);
+        notePosition(h, k, posOf(src, vars, k));
+      }
     }
+  };
+
+  /** `discover: [192.168.1.0/28, 10.0.0.7]`: the ranges are checked by discovery, at these positions. */
+  const discover = (groupName: string, value: unknown, pos: SourcePos | undefined): void => {
+    if (!Array.isArray(value) || !value.every((r) => typeof r === 'string')) {
+      fail(`'discover' of group '${groupName}' must be a list of IPv4 ranges, like [192.168.1.0/28], got ${kindOf(value)}`, pos);
+    }
+    const g = b.group(groupName);
+    const ranges = (value as string[]).map((range, i) => ({ range, at: posOf(src, value, String(i)) ?? pos }));
+    g.discover = [...(g.discover ?? []), ...ranges];
   };
 
   /** Builder and range errors carry no line: give them the key's position. */

@@ -13,6 +13,7 @@ import type { NodeStatus } from '../../src/discovery/types.js';
 import { groupMembers } from '../../src/engine/host-vars.js';
 import { parseIniInventory } from '../../src/inventory/ini.js';
 import { loadInventories } from '../../src/inventory/load.js';
+import { parseYamlInventory } from '../../src/inventory/yaml-inventory.js';
 import { labStopNode, type LabNode } from '../../src/lab/lab.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { inNode, useLab } from '../helpers/lab.js';
@@ -130,6 +131,13 @@ describe('discovery on lab nodes', () => {
     const groups = groupMembers(addDynamicGroups(inv, nodes));
     expect(groups.scan!.sort()).toEqual(['127.0.40.1', '127.0.40.2', '127.0.40.3', '127.0.40.4']);
     expect(groups.service_nginx_webserver).toEqual(['127.0.40.2']);
+  });
+
+  test('the same range as `discover:` in a YAML inventory: the same nodes', async () => {
+    const inv = parseYamlInventory(`scan:\n  discover: [127.0.40.0/29]\n  vars: {ansible_user: root, ansible_ssh_private_key_file: ${env.lab.clientKeyFile}}\n`, 'scan.yml');
+    const nodes = await discoverNodes(inv, opts());
+    expect(nodes.map((n) => [n.name, n.state !== 'down', n.origin.kind]).sort()).toEqual(['1', '2', '3', '4'].map((i) => [`127.0.40.${i}`, true, 'range']));
+    expect(groupMembers(addDynamicGroups(inv, nodes)).scan!.sort()).toEqual(['127.0.40.1', '127.0.40.2', '127.0.40.3', '127.0.40.4']);
   });
 
   test('a stopped node: down (refused) well within the timeout, listed last', async () => {

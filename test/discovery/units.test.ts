@@ -30,7 +30,7 @@ describe('candidates', () => {
     const inv = parseIniInventory(
       [
         'web1 ansible_host=127.0.40.1',
-        'mock oasis_metadata=\'{"load":1}\'',
+        'mock oasis_metadata=\'{"load": {"load1": 1, "load5": 1, "load15": 1}}\'',
         '[pis]',
         'pi1 ansible_host=127.0.40.2 oasis_metadata_file=/srv/meta.json',
         '[pis:vars]',
@@ -53,7 +53,7 @@ describe('candidates', () => {
     expect(range.origin).toEqual({ kind: 'range', group: 'pis', range: '127.0.40.6' });
     expect(cs[2]!.metadataFile).toBe('/srv/meta.json');
     expect(cs[0]!.metadataFile).toBe('~/meta-data.json');
-    expect(cs[1]!.inline).toEqual({ load: 1 }); // INI values are Python literals
+    expect(cs[1]!.inline).toEqual({ load: { load1: 1, load5: 1, load15: 1 } }); // INI values are Python literals
   });
 
   test('a bad range names the group', () => {
