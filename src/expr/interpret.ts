@@ -20,7 +20,8 @@ class Undef {
   ) {}
 }
 
-const GLOBALS: Record<string, (args: unknown[]) => unknown> = {
+/** Functions callable by name in expressions (`range(3)`). */
+export const GLOBALS: Record<string, (args: unknown[]) => unknown> = {
   range: (args) => D.range(args),
 };
 

@@ -6,6 +6,7 @@
 import Handlebars from 'handlebars';
 import { FILTERS, TESTS, type Node } from '../expr/index.js';
 import { ExpressionEvaluator } from '../expr/index.js';
+import { GLOBALS } from '../expr/interpret.js';
 import { HELPER_SPECS } from '../template/helpers/index.js';
 import { LENIENT_HELPERS } from '../template/rewrite.js';
 
@@ -14,8 +15,8 @@ export interface Refs {
   used: Set<string>;
   /** Names tested with `is defined` or given a `default`: the author knows they may be missing. */
   guarded: Set<string>;
-  /** Filters and tests that do not exist. */
-  unknown: { kind: 'filter' | 'test'; name: string }[];
+  /** Filters, tests and functions that do not exist. */
+  unknown: { kind: 'filter' | 'test' | 'function'; name: string }[];
 }
 
 // The engine's rule for "a value that is exactly one {{ expr }}" (src/template/engine.ts).
@@ -82,8 +83,9 @@ function walkExpr(n: Node, refs: Refs, guarded: boolean): void {
       [n.object, n.start, n.stop, n.step].forEach(walk);
       return;
     case 'call':
-      // `range(3)`, `lookup(...)`: the callee is a function, not a variable.
+      // `range(3)`, `lookup(...)`: the callee is a function, not a variable; no data holds a function.
       if (n.callee.kind !== 'name') walk(n.callee);
+      else if (!Object.hasOwn(GLOBALS, n.callee.name)) refs.unknown.push({ kind: 'function', name: n.callee.name });
       n.args.forEach(walk);
       n.kwargs.forEach(([, v]) => walk(v));
       return;

@@ -1,5 +1,6 @@
 /** Checks one templated string or condition of a playbook: syntax, filters, variables read. */
 import { ExprError, ExpressionEvaluator, FILTERS, TESTS } from '../expr/index.js';
+import { GLOBALS } from '../expr/interpret.js';
 import type { SourcePos } from '../model/source.js';
 import { didYouMean } from '../config/suggest.js';
 import { JINJA_FILTER_HINTS } from '../template/hints.js';
@@ -16,6 +17,7 @@ export interface UseSite {
 }
 
 const evaluator = new ExpressionEvaluator();
+const LOOKUPS = new Set(['lookup', 'query', 'q']);
 
 /** A value rendered at run time (module argument, loop, delegate_to...). */
 export function useTemplate(site: UseSite, text: string, pos: SourcePos, opts: { track?: boolean } = {}): void {
@@ -45,11 +47,13 @@ export function useCondition(site: UseSite, value: unknown, pos: SourcePos, item
 }
 
 function unknownNames(site: UseSite, refs: Refs, pos: SourcePos): void {
-  for (const u of refs.unknown) {
-    const table = u.kind === 'filter' ? FILTERS : TESTS;
-    const helper = u.kind === 'filter' && Object.hasOwn(JINJA_FILTER_HINTS, u.name) ? `; write ${JINJA_FILTER_HINTS[u.name]} instead` : didYouMean(u.name, Object.keys(table));
-    site.ctx.out.error(pos, `unknown ${u.kind} '${u.name}'${helper}`);
-  }
+  for (const u of refs.unknown) site.ctx.out.error(pos, `unknown ${u.kind} '${u.name}'${advice(u)}`);
+}
+
+function advice(u: Refs['unknown'][number]): string {
+  if (u.kind === 'filter' && Object.hasOwn(JINJA_FILTER_HINTS, u.name)) return `; write ${JINJA_FILTER_HINTS[u.name]} instead`;
+  if (u.kind === 'function' && LOOKUPS.has(u.name)) return '; Ansible lookups are not supported: pass the value in a variable (vars, the inventory or -e)';
+  return didYouMean(u.name, Object.keys(u.kind === 'filter' ? FILTERS : u.kind === 'test' ? TESTS : GLOBALS));
 }
 
 function parseReason(text: string): string {

@@ -250,6 +250,16 @@ describe('validate: rules, each on its own', () => {
     ]);
   });
 
+  it('an unknown function is reported like an unknown filter, a lookup with what to do instead', async () => {
+    const dir = project({
+      'site.yml': "- hosts: all\n  tasks:\n    - debug: msg=\"{{ lookup('env','HOME') }}\"\n    - debug: { msg: '{{ rnage(3) }}' }\n      when: range(2) | length > 1\n",
+    });
+    expect(await lines(dir, ['site.yml'])).toEqual([
+      "site.yml:3:7: unknown function 'lookup'; Ansible lookups are not supported: pass the value in a variable (vars, the inventory or -e)",
+      "site.yml:4:16: unknown function 'rnage'; did you mean 'range'?",
+    ]);
+  });
+
   it('a condition written with {{ }} says what to write instead', async () => {
     const dir = project({ 'site.yml': '- hosts: all\n  vars: { x: 1 }\n  tasks:\n    - debug: { msg: hi }\n      when: "{{ x }} == 1"\n' });
     expect(await lines(dir, ['site.yml'])).toEqual([
