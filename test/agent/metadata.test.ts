@@ -52,15 +52,17 @@ describe('metadata document', () => {
     expect(() => serializeMetadata({ schemaVersion: 1, updatedAt: 'x', services: { '../x': { installedAt: 'x' } } })).toThrow(/not allowed/);
   });
 
-  test('labels file: strings, numbers and booleans; errors name the file', async () => {
+  test('labels file: strings, numbers and booleans; errors name file:line:col', async () => {
     const home = tempHome('labels');
     const f = join(home, 'labels.yml');
     writeFileSync(f, 'labels:\n  zone: kitchen\n  rack: 2\n  ssd: yes\n');
     expect(await readLabels(f, true)).toEqual({ zone: 'kitchen', rack: '2', ssd: 'true' });
     expect(await readLabels(join(home, 'none.yml'), false)).toEqual({});
     await expect(readLabels(join(home, 'none.yml'), true)).rejects.toThrow(/none\.yml/);
-    writeFileSync(f, 'labels:\n  zone: [a, b]\n');
-    await expect(readLabels(f, true)).rejects.toThrow(/labels\.yml: label 'zone' must be/);
+    writeFileSync(f, 'labels:\n  rack: 2\n  zone: [a, b]\n');
+    await expect(readLabels(f, true)).rejects.toThrow(/labels\.yml:3:3: label 'zone' must be a string, number or boolean, got a list$/);
+    writeFileSync(f, '# the labels\nlabels: [a, b]\n');
+    await expect(readLabels(f, true)).rejects.toThrow(/labels\.yml:2:1: expected a mapping `labels: \{key: value\}`$/);
   });
 });
 
