@@ -7,6 +7,7 @@ import {
   isSeq,
   LineCounter,
   parseAllDocuments,
+  visit,
   type Document,
   type Node as YamlNode,
   type ParseOptions,
@@ -90,6 +91,26 @@ export function loadYamlFileSync(file: string): YamlFile {
   return parseYaml(buf, file);
 }
 
+/**
+ * Where the duplicate key reported from `from` starts. The yaml library reports where it was
+ * when it noticed, which is the end of the previous value: a line too early when that value is empty.
+ */
+function duplicateKeyAt(doc: Document, from: number): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        const start = (pair.key as YamlNode | null)?.range?.[0];
+        if (seen.has(key) && start !== undefined && start >= from && (found === undefined || start < found)) found = start;
+        seen.add(key);
+      }
+    },
+  });
+  return found;
+}
+
 export function parseYaml(input: Buffer | string, file: string): YamlFile {
   const buf = typeof input === 'string' ? Buffer.from(input) : input;
   const at = (line: number, col: number): SourcePos => ({ file, line, col });
@@ -104,7 +125,8 @@ export function parseYaml(input: Buffer | string, file: string): YamlFile {
   for (const doc of list) {
     const err = doc.errors[0];
     if (err) {
-      const p = err.linePos?.[0];
+      const dup = err.code === 'DUPLICATE_KEY' ? duplicateKeyAt(doc, err.pos[0]) : undefined;
+      const p = dup !== undefined ? lineCounter.linePos(dup) : err.linePos?.[0];
       const reason = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new UserError(`YAML syntax error: ${reason}`, at(p?.line ?? 1, p?.col ?? 1));
     }
