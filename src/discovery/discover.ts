@@ -7,6 +7,7 @@ import { UnreachableError, type SshTarget } from '../connection/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { candidatesFrom } from './candidates.js';
 import { downStatus, evaluateInline, evaluateProbe, type EvaluateOptions } from './evaluate.js';
+import { checkKnownHostsFile } from './known-hosts-file.js';
 import { parseProbe, probeScript } from './probe.js';
 import { scorerNamed, sortNodes, type Scorer } from './score.js';
 import type { Candidate, DownReason, NodeStatus } from './types.js';
@@ -30,6 +31,8 @@ export class Discoverer {
   private readonly pools = new Map<string, ConnectionPool>();
   private readonly evaluate: EvaluateOptions;
   private readonly timeoutMs: number;
+  /** The --known-hosts check, made once before the first connection. */
+  private knownHostsChecked: Promise<void> | undefined;
 
   constructor(
     inventory: Inventory,
@@ -43,6 +46,7 @@ export class Discoverer {
 
   /** Every candidate's status, least busy first, down last. Range addresses nobody answers on are left out. */
   async probe(): Promise<NodeStatus[]> {
+    if (!this.o.offline) await (this.knownHostsChecked ??= checkKnownHostsFile(this.o.knownHostsFile));
     const queue = new PQueue({ concurrency: this.o.concurrency ?? 50 });
     const all = await Promise.all(this.candidates.map((c) => queue.add(() => this.one(c))));
     return sortNodes(all.filter((s): s is NodeStatus => s !== undefined));

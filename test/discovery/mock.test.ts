@@ -138,6 +138,19 @@ describe('oasis-play nodes (built CLI) on the mock', () => {
     expect(await runCli(['nodes', '-i', MOCK, '--scorer', 'x'])).toMatchObject({ code: 5, stderr: expect.stringMatching(/unknown scorer 'x'/) });
     expect(await runCli(['nodes', '-i', MOCK, '-T', 'soon'])).toMatchObject({ code: 5, stderr: expect.stringMatching(/--timeout must be a number/) });
   });
+
+  test('--known-hosts naming a directory: one error naming it, exit 5, no node shown (down or not)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oasis-kh-'));
+    const refused = { code: 5, stdout: '', stderr: `ERROR: --known-hosts ${dir}: is a directory; give an OpenSSH known_hosts file\n` };
+    expect(await runCli(['nodes', '-i', '127.0.0.1:1,', '--known-hosts', dir])).toMatchObject(refused);
+    expect(await runCli(['nodes', '-i', '127.0.0.1:1,', '--known-hosts', dir, '--watch'])).toMatchObject(refused);
+    expect(await runCli(['inventory', '-i', '127.0.0.1:1,', '--export-ini', '--known-hosts', dir])).toMatchObject(refused);
+    const file = join(dir, 'known_hosts');
+    writeFileSync(file, '');
+    expect(await runCli(['nodes', '-i', '127.0.0.1:1,', '--known-hosts', join(file, 'x'), '-T', '1'])).toMatchObject({ code: 5, stderr: expect.stringMatching(/cannot be read \(ENOTDIR\)/) });
+    // A missing file is fine (no key known yet): the node is probed, and refused.
+    expect(await runCli(['nodes', '-i', '127.0.0.1:1,', '--known-hosts', join(dir, 'none'), '-T', '1'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/down \(refused\)/) });
+  });
 });
 
 describe('oasis-play inventory --export-ini (built CLI) on the mock', () => {
