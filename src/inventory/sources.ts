@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseYaml } from '../config/yaml.js';
 import { UserError } from '../model/source.js';
@@ -60,7 +60,17 @@ function addHostList(b: InventoryBuilder, list: string): void {
   }
 }
 
-async function addDirectory(b: InventoryBuilder, dir: string): Promise<void> {
+/**
+ * `seen` holds the real paths of the directories being read: a symbolic link back to one of them
+ * is a loop, skipped with a warning (Ansible warns too, once it hits ELOOP, and carries on).
+ */
+async function addDirectory(b: InventoryBuilder, dir: string, seen = new Set<string>()): Promise<void> {
+  const real = await realpath(dir);
+  if (seen.has(real)) {
+    b.warnings.push(`skipping ${dir}: a symbolic link loop (it leads back to ${real})`);
+    return;
+  }
+  seen.add(real);
   for (const entry of (await readdir(dir)).sort()) {
     if (SKIP_NAMES.test(entry)) continue;
     const full = join(dir, entry);
@@ -70,10 +80,15 @@ async function addDirectory(b: InventoryBuilder, dir: string): Promise<void> {
       }
       continue;
     }
-    const info = await stat(full);
-    if (info.isDirectory()) await addDirectory(b, full);
-    else if (info.isFile()) await addFile(b, full);
+    const info = await stat(full).catch((e: NodeJS.ErrnoException) => {
+      // A dangling or looping link, or no permission: Ansible warns and reads the rest.
+      b.warnings.push(`skipping ${full}: cannot read it (${e.code ?? e.message})`);
+      return undefined;
+    });
+    if (info?.isDirectory()) await addDirectory(b, full, seen);
+    else if (info?.isFile()) await addFile(b, full);
   }
+  seen.delete(real);
 }
 
 /**

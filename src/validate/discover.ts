@@ -3,7 +3,7 @@
  * top-level playbooks. Files are classified by where they sit (roles/x/tasks, group_vars/,
  * inventory/, templates/, service.yml) and otherwise by their content when validated.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { isDir, isRoleDir } from './role-dir.js';
 import { isVarsFileName } from '../inventory/vars-dirs.js';
@@ -43,7 +43,19 @@ export function discover(paths: string[], cwd = process.cwd()): { targets: Targe
   return { targets, missing };
 }
 
-function walkDir(dir: string, out: Target[], hint: 'inventory' | 'vars' | undefined): void {
+/** `seen`: real paths of the directories being walked, so that a symbolic link loop ends. */
+function walkDir(dir: string, out: Target[], hint: 'inventory' | 'vars' | undefined, seen = new Set<string>()): void {
+  const real = realPath(dir);
+  if (seen.has(real)) return;
+  seen.add(real);
+  try {
+    walkEntries(dir, out, hint, seen);
+  } finally {
+    seen.delete(real);
+  }
+}
+
+function walkEntries(dir: string, out: Target[], hint: 'inventory' | 'vars' | undefined, seen: Set<string>): void {
   const name = basename(dir);
   if (basename(dirname(dir)) === 'roles' && isRoleDir(dir)) {
     out.push({ path: dir, kind: 'role' });
@@ -55,7 +67,7 @@ function walkDir(dir: string, out: Target[], hint: 'inventory' | 'vars' | undefi
     if (e.startsWith('.') || SKIP_DIRS.has(e)) continue;
     const p = join(dir, e);
     if (isDir(p)) {
-      walkDir(p, out, vars || VARS_DIRS.has(e) ? 'vars' : inventory ? 'inventory' : undefined);
+      walkDir(p, out, vars || VARS_DIRS.has(e) ? 'vars' : inventory ? 'inventory' : undefined, seen);
       continue;
     }
     if (vars) {
@@ -63,9 +75,10 @@ function walkDir(dir: string, out: Target[], hint: 'inventory' | 'vars' | undefi
     } else if (inventory) {
       if (!NOT_INVENTORY.test(e)) out.push({ path: p, kind: 'inventory' });
     } else {
-      // Beside playbooks, only YAML, templates and .ini files mean something to us (not README, Makefile).
+      // Beside playbooks, only YAML, templates and .ini files mean something to us (not README,
+      // Makefile), and files without extension that open with an INI [group] (Ansible's `hosts`).
       const kind = classifyFile(p);
-      if (YAML.test(e) || kind === 'template' || e.endsWith('.ini')) out.push({ path: p, kind });
+      if (YAML.test(e) || kind === 'template' || e.endsWith('.ini') || (kind === 'inventory' && extname(e) === '' && opensWithIniGroup(p))) out.push({ path: p, kind });
     }
   }
 }
@@ -101,6 +114,32 @@ function looksLikeInventory(v: Record<string, unknown>): boolean {
   const sections = ['hosts', 'children', 'vars'];
   const isGroup = (g: unknown) => g === null || (typeof g === 'object' && !Array.isArray(g) && Object.keys(g).some((k) => sections.includes(k)));
   return groups.every(isGroup) && groups.some((g) => g !== null);
+}
+
+/** The first line that is not blank or a comment is a `[group]` header. */
+function opensWithIniGroup(file: string): boolean {
+  let head: string;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  const first = head.split(/\r?\n/).find((l) => l.trim() && !/^\s*[#;]/.test(l));
+  return first !== undefined && /^\s*\[[^\]\s]+\]\s*$/.test(first);
+}
+
+function realPath(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
 }
 
 function safeList(dir: string): string[] {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventories } from '../../src/inventory/load.js';
@@ -122,6 +122,18 @@ describe('several sources, directories and host lists', () => {
     expect(warnings).toEqual([
       `skipping ${join(d, 'dir/extra.cfg')}: Ansible ignores .ini and .cfg files inside an inventory directory; pass it with its own -i`,
       `skipping ${join(d, 'dir/hosts.ini')}: Ansible ignores .ini and .cfg files inside an inventory directory; pass it with its own -i`,
+    ]);
+  });
+
+  it('skips a symbolic link loop and a dangling link with a warning, and reads the rest', async () => {
+    const loop = tree({ 'loopdir/inv': '[web]\nh1\n' });
+    symlinkSync('../loopdir', join(loop, 'loopdir/self'));
+    symlinkSync('nowhere', join(loop, 'loopdir/dangling'));
+    const { inventory, warnings } = await loadInventories([join(loop, 'loopdir')]);
+    expect([...inventory.hosts.keys()]).toEqual(['h1']);
+    expect(warnings).toEqual([
+      `skipping ${join(loop, 'loopdir/dangling')}: cannot read it (ENOENT)`,
+      `skipping ${join(loop, 'loopdir/self')}: a symbolic link loop (it leads back to ${realpathSync(join(loop, 'loopdir'))})`,
     ]);
   });
 

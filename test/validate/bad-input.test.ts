@@ -1,6 +1,7 @@
-import { closeSync, ftruncateSync, openSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { validatePaths } from '../../src/validate/index.js';
 import { lines, project } from './helpers.js';
 
 describe('validate: bad input gives positions, never a stack trace', () => {
@@ -104,6 +105,14 @@ describe('validate: bad input gives positions, never a stack trace', () => {
       'i1.yml:1:3: warning: include cycle: i1.yml -> i1.yml (it never ends unless a condition stops it)',
       't1.yml:1:3: include cycle: t1.yml -> t1.yml',
     ]);
+  });
+
+  it('a directory with a symbolic link loop: walked once, its extensionless INI inventory checked', async () => {
+    const dir = project({ 'loopdir/inv': '[web]\nh1\n[web:vars]\nx\n', 'loopdir/Makefile': 'all:\n\ttrue\n' });
+    symlinkSync('../loopdir', join(dir, 'loopdir/self'));
+    const res = await validatePaths([join(dir, 'loopdir')]);
+    expect(res.files).toBe(1);
+    expect(await lines(dir, ['loopdir'])).toEqual(["loopdir/inv:4:1: expected key=value in [web:vars], got 'x'"]);
   });
 
   it('paths that do not exist', async () => {
