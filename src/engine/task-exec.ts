@@ -1,10 +1,10 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { access, readFile } from 'node:fs/promises';
 import type { Task } from '../model/playbook.js';
-import { isUserFacing, UserError } from '../model/source.js';
+import { isUserFacing, UserError, type SourcePos } from '../model/source.js';
 import { UnreachableError, type BecomeOptions, type Connection } from '../connection/types.js';
 import type { ModuleContext, ModuleResult, RemoteModule } from '../modules/types.js';
-import { evalCondition } from '../expr/index.js';
+import { conditionsHold, whenPosition } from './conditions.js';
 import { toBool } from '../config/playbook-loader.js';
 import type { HostState, RunContext } from './context.js';
 import { effective, taskLabel, type Effective, type Scope } from './scope.js';
@@ -23,7 +23,7 @@ export async function runTask(ctx: RunContext, host: HostState, task: Task, scop
   try {
     eff = { ...eff, noLog: renderFlag(ctx, task, eff.noLog, vars) };
     if (task.loop === undefined) {
-      if (!conditionHolds(eff.when, vars, ctx.options.plan)) {
+      if (!conditionHolds(eff.when, vars, !!ctx.options.plan, (c) => whenPosition(scope, task, c))) {
         const outcome = skipped('Conditional result was False', ctx.options.plan ? assumedConditions(eff.when, vars) : undefined);
         register(host, task, outcome.result);
         return report(ctx, host, task, eff, outcome);
@@ -36,15 +36,23 @@ export async function runTask(ctx: RunContext, host: HostState, task: Task, scop
       return report(ctx, host, task, eff, { status: 'unreachable', ignored: false, result: { unreachable: true, changed: false, msg: e.message } });
     }
     if (isUserFacing(e)) {
-      return report(ctx, host, task, eff, failure(`${label}: ${e.message}`));
+      // Ansible counts a condition or template that cannot be evaluated as the task failing, so ignore_errors applies.
+      const failed = failure(`${label}: ${e.message}`);
+      let outcome = failed;
+      try {
+        outcome = applyIgnore(ctx, task, eff, vars, failed);
+      } catch (again) {
+        if (!isUserFacing(again)) throw again;
+      }
+      return report(ctx, host, task, eff, outcome);
     }
     throw e;
   }
 }
 
-function conditionHolds(when: unknown[], vars: Record<string, unknown>, plan = false): boolean {
+function conditionHolds(when: unknown[], vars: Record<string, unknown>, plan: boolean, where: (cond: unknown) => SourcePos | undefined): boolean {
   if (plan) return planCondition(when, vars);
-  return when.length === 0 || evalCondition(when as (string | boolean)[], vars);
+  return conditionsHold(when, vars, 'when', where);
 }
 
 function skipped(reason: string, assumed?: string[]): Outcome {
@@ -62,7 +70,7 @@ async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scop
   for (const [index, item] of items.entries()) {
     const itemVars = taskVars(ctx, host, scope, task, { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}) });
     let outcome: Outcome;
-    if (!conditionHolds(eff.when, itemVars, ctx.options.plan)) outcome = skipped('Conditional result was False', ctx.options.plan ? assumedConditions(eff.when, itemVars) : undefined);
+    if (!conditionHolds(eff.when, itemVars, !!ctx.options.plan, (c) => whenPosition(scope, task, c))) outcome = skipped('Conditional result was False', ctx.options.plan ? assumedConditions(eff.when, itemVars) : undefined);
     else outcome = await runOnce(ctx, host, task, eff, itemVars);
     if (outcome.status === 'unreachable') return report(ctx, host, task, eff, outcome);
     const result = { ...outcome.result, item, ansible_loop_var: loopVar };
@@ -115,15 +123,16 @@ async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effect
     }
     const withRegister = task.register ? { ...vars, [task.register]: raw.result } : vars;
     const result = { ...raw.result };
-    if (task.changedWhen) result['changed'] = evalCondition(task.changedWhen as (string | boolean)[], withRegister);
+    const at = (key: string) => () => task.keyPos.get(key) ?? task.pos;
+    if (task.changedWhen) result['changed'] = conditionsHold(task.changedWhen, withRegister, 'changed_when', at('changed_when'));
     if (task.failedWhen) {
-      const failed = evalCondition(task.failedWhen as (string | boolean)[], withRegister);
+      const failed = conditionsHold(task.failedWhen, withRegister, 'failed_when', at('failed_when'));
       result['failed'] = failed;
       if (!failed) delete result['msg'];
     }
     if (task.until) {
       result['attempts'] = attempts;
-      const done = evalCondition(task.until as (string | boolean)[], task.register ? { ...vars, [task.register]: result } : vars);
+      const done = conditionsHold(task.until, task.register ? { ...vars, [task.register]: result } : vars, 'until', at('until'));
       if (!done && attempts <= task.retries) {
         await sleep(task.delay * 1000);
         continue;

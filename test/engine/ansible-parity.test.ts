@@ -219,6 +219,25 @@ describe('play structure through oasis-play and ansible-playbook', () => {
     expect(read(ours, 'flat')).toBe(read(theirs, 'flat'));
   });
 
+  it('a condition that cannot be evaluated fails the task where it is written, and ignore_errors ignores it', async () => {
+    const yaml = `- hosts: h1
+  gather_facts: false
+  tasks:
+    - block:
+        - debug: { msg: in the block }
+      when: not_defined_anywhere
+      ignore_errors: true
+    - debug:
+        msg: second
+      when: also_undefined
+`;
+    const { ours, theirs } = await runBoth(yaml);
+    expectSameRun(ours, theirs);
+    expect(ours.stdout).toContain('...ignoring');
+    expect(ours.stdout).toMatch(/play\.yml:4:7: when: 'not_defined_anywhere' is undefined/);
+    expect(ours.stdout).toMatch(/play\.yml:10:7: when: 'also_undefined' is undefined/);
+  });
+
   it('set_fact beats include_vars whichever comes first; a later include_vars beats an earlier one', async () => {
     const yaml = `- hosts: h1
   gather_facts: false
