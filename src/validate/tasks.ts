@@ -93,6 +93,9 @@ function checkTask(ic: ItemCtx, raw: Record<string, unknown>, pos: SourcePos): v
     unknownKey: (k) => (k.startsWith('with_') ? undefined : `unknown task keyword '${k}'`),
   });
 
+  // As Ansible: a task cannot answer to a notify topic.
+  if (!ic.handler && raw['listen'] !== undefined) ctx.out.error(at('listen'), "'listen' is not a valid keyword for a task, only for a handler");
+
   const inner = withKeywords(ic, raw, pos);
   for (const k of CONDITIONS) if (raw[k] !== undefined) useCondition(inner, raw[k], at(k), (i) => posOf(src, raw[k], String(i)));
   defineTaskVars(ic, raw);

@@ -74,6 +74,18 @@ describe('validate: rules, each on its own', () => {
     ]);
   });
 
+  it('listen on a task that is not a handler is refused, as Ansible does; in a role handler it is fine', async () => {
+    const dir = project({
+      'site.yml': '- hosts: all\n  roles: [web]\n  tasks:\n    - command: /bin/true\n      listen: topic\n',
+      'roles/web/tasks/main.yml': '- command: /bin/true\n  listen: topic\n  notify: topic\n',
+      'roles/web/handlers/main.yml': '- name: reload\n  command: /bin/true\n  listen: topic\n',
+    });
+    expect(await lines(dir, ['site.yml'])).toEqual([
+      "roles/web/tasks/main.yml:2:3: 'listen' is not a valid keyword for a task, only for a handler",
+      "site.yml:5:7: 'listen' is not a valid keyword for a task, only for a handler",
+    ]);
+  });
+
   it('roles: missing role, missing tasks_from, dependency cycle; files and templates looked up in the role first', async () => {
     const dir = project({
       'site.yml': `- hosts: all
