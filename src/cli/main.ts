@@ -101,7 +101,10 @@ export function buildProgram(): Command {
     .option('--scorer <name>', 'load score to sort by', 'default')
     .action(async (opts) => {
       const { nodesCommand } = await import('./nodes-command.js');
-      process.exitCode = await nodesCommand(opts);
+      const code = await nodesCommand(opts);
+      // After Ctrl-C, an SSH handshake to a silent node may still be under way: leave now, not at its timeout.
+      if (opts.watch) process.exit(code);
+      process.exitCode = code;
     });
 
   const placement = (cmd: Command) =>

@@ -26,6 +26,19 @@ function number(value: string, flag: string, min: number): number {
   return n;
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts; leaves no timer behind either way. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 function render(nodes: NodeStatus[], json: boolean): string {
   return json ? `${JSON.stringify(nodes.map(({ metadata: _, ...n }) => n))}\n` : formatNodesTable(nodes);
 }
@@ -48,29 +61,31 @@ export async function nodesCommand(o: NodesCliOptions): Promise<number> {
       process.stdout.write(render(await d.probe(), !!o.json));
       return 0;
     }
-    // Until Ctrl-C: each round reuses the connections of the last one.
-    let stop = false;
-    let wake: () => void = () => {};
-    const onSigint = () => {
-      stop = true;
-      wake();
-    };
+    // Until Ctrl-C: each round reuses the connections of the last one. Ctrl-C aborts the round
+    // under way and the wait between rounds: the exit must not wait for a silent node's timeout.
+    const stop = new AbortController();
+    const onSigint = () => stop.abort();
     process.once('SIGINT', onSigint);
     try {
-      while (!stop) {
+      while (!stop.signal.aborted) {
         const started = Date.now();
-        const out = render(await d.probe(), !!o.json);
-        if (stop) break;
+        let nodes: NodeStatus[];
+        try {
+          nodes = await d.probe(stop.signal);
+        } catch (e) {
+          if (stop.signal.aborted) break;
+          throw e;
+        }
         const clear = !o.json && process.stdout.isTTY ? '\x1b[H\x1b[2J' : '';
-        process.stdout.write(`${clear}${o.json ? '' : `${new Date().toLocaleTimeString()}  (every ${WATCH_MS / 1000} s, Ctrl-C to stop)\n`}${out}`);
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, Math.max(0, WATCH_MS - (Date.now() - started)));
-        });
+        process.stdout.write(`${clear}${o.json ? '' : `${new Date().toLocaleTimeString()}  (every ${WATCH_MS / 1000} s, Ctrl-C to stop)\n`}${render(nodes, !!o.json)}`);
+        await sleep(Math.max(0, WATCH_MS - (Date.now() - started)), stop.signal);
       }
     } finally {
       process.off('SIGINT', onSigint);
     }
+    // Established connections close now; a handshake still under way is left to main, which exits.
+    void d.close();
+    d = undefined;
     return 0;
   } catch (e) {
     return reportError(e instanceof Error && e.message.startsWith('unknown scorer') ? new UserError(e.message, undefined, 5) : e, 0);

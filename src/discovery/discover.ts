@@ -44,12 +44,24 @@ export class Discoverer {
     this.evaluate = { scorer, ...(o.staleAfterSeconds !== undefined && { staleAfterSeconds: o.staleAfterSeconds }) };
   }
 
-  /** Every candidate's status, least busy first, down last. Range addresses nobody answers on are left out. */
-  async probe(): Promise<NodeStatus[]> {
+  /**
+   * Every candidate's status, least busy first, down last. Range addresses nobody answers on are
+   * left out. When `signal` aborts, the round rejects at once with its reason: scripts running
+   * are abandoned (their connections closed), nodes not started are not; a handshake under way
+   * cannot be cut short and ends by itself within the timeout.
+   */
+  async probe(signal?: AbortSignal): Promise<NodeStatus[]> {
     if (!this.o.offline) await (this.knownHostsChecked ??= checkKnownHostsFile(this.o.knownHostsFile));
+    signal?.throwIfAborted();
     const queue = new PQueue({ concurrency: this.o.concurrency ?? 50 });
-    const all = await Promise.all(this.candidates.map((c) => queue.add(() => this.one(c))));
-    return sortNodes(all.filter((s): s is NodeStatus => s !== undefined));
+    const round = Promise.all(this.candidates.map((c) => queue.add(() => this.one(c, signal))));
+    round.catch(() => undefined); // an abandoned round's late failure is nobody's to report
+    try {
+      const all = signal ? await untilAborted(round, signal) : await round;
+      return sortNodes(all.filter((s): s is NodeStatus => s !== undefined));
+    } finally {
+      queue.clear();
+    }
   }
 
   async close(): Promise<void> {
@@ -58,17 +70,18 @@ export class Discoverer {
     await Promise.allSettled(pools.map((p) => p.closeAll()));
   }
 
-  private async one(c: Candidate): Promise<NodeStatus | undefined> {
+  private async one(c: Candidate, signal: AbortSignal | undefined): Promise<NodeStatus | undefined> {
+    if (signal?.aborted) return undefined;
     if (c.inline !== undefined) return evaluateInline(c, this.evaluate);
     if (this.o.offline) return downStatus(c, 'error', 'not probed: --plan connects to nothing (give the host oasis_metadata to plan with its figures)');
     const reused = this.pools.has(c.name);
     try {
-      return await this.attempt(c);
+      return await this.attempt(c, signal);
     } catch (e) {
       // A connection kept from the last round may have died since: one fresh try.
-      if (reused) {
+      if (reused && !signal?.aborted) {
         try {
-          return await this.attempt(c);
+          return await this.attempt(c, signal);
         } catch (again) {
           return this.failed(c, again);
         }
@@ -77,7 +90,7 @@ export class Discoverer {
     }
   }
 
-  private async attempt(c: Candidate): Promise<NodeStatus> {
+  private async attempt(c: Candidate, signal: AbortSignal | undefined): Promise<NodeStatus> {
     let pool = this.pools.get(c.name);
     if (!pool) {
       pool = new ConnectionPool({ knownHostsFile: this.o.knownHostsFile, hostKeyChecking: this.o.hostKeyChecking, connectTimeoutMs: this.timeoutMs });
@@ -86,7 +99,7 @@ export class Discoverer {
     try {
       const run = async () => {
         const conn = await pool.get(c.vars);
-        return conn.exec(probeScript(c.metadataFile), { timeoutMs: this.timeoutMs });
+        return conn.exec(probeScript(c.metadataFile), { timeoutMs: this.timeoutMs, ...(signal && { signal }) });
       };
       // The handshake and the script have their own timeouts; this bounds everything else.
       const r = await deadline(run(), 2 * this.timeoutMs + 1000, `${c.name} (${c.address}:${c.port}): no answer within ${2 * this.timeoutMs + 1000} ms`);
@@ -105,6 +118,16 @@ export class Discoverer {
     if (c.origin.kind === 'range' && (reason === 'refused' || reason === 'timeout')) return undefined;
     return downStatus(c, reason, message);
   }
+}
+
+/** `p`, or the signal's reason as soon as it aborts (`p` goes on, unobserved). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 function deadline<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
