@@ -8,7 +8,10 @@ export function checkVarsFile(ctx: ValidateCtx, file: string): Record<string, un
   if (!src || src.value === null) return {};
   const at = { file, line: 1, col: 1 };
   if (!isMapping(src.value)) {
-    ctx.out.error(at, 'a variables file must hold a mapping of names to values');
+    // Worded as the inventory loader says it (src/inventory/vars-dirs.ts): with -i both read
+    // group_vars/, and the same words at the same place are reported once.
+    const v = src.value;
+    ctx.out.error(at, `a variables file must be a mapping of names to values, got ${Array.isArray(v) ? 'a list' : `a ${typeof v}`}`);
     return {};
   }
   ctx.schemas.check('playbook.schema.json', 'vars', src.value, locator(src, src.value, at), ctx.out, { unknownKey: () => undefined });

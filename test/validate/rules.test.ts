@@ -46,6 +46,13 @@ describe('validate: one rule per line of fixtures/broken/site.yml, all reported 
     expect(withExtra.join('\n')).not.toContain('app_nmae');
   });
 
+  it('a group_vars file that holds a list is one problem, also when -i reads it too', async () => {
+    const dir = project({ 'site.yml': '- hosts: all\n  tasks:\n    - debug: { msg: hi }\n', 'group_vars/all.yml': '- a\n- b\n' });
+    const expected = ['group_vars/all.yml:1:1: a variables file must be a mapping of names to values, got a list'];
+    expect(await lines(dir, [''])).toEqual(expected);
+    expect(await lines(dir, [''], { inventory: ['localhost,'] })).toEqual(expected);
+  });
+
   it('a clean project (playbooks, roles, inventories, templates, service) has no problem', async () => {
     expect(await lines(CLEAN, [''])).toEqual([]);
   });
@@ -213,7 +220,7 @@ describe('validate: rules, each on its own', () => {
     });
     expect(await lines(dir, ['inventory', 'playbooks'])).toEqual([
       expect.stringMatching(/^inventory\/broken\.ini:1:1: /),
-      'inventory/group_vars/web.yml:1:1: a variables file must hold a mapping of names to values',
+      'inventory/group_vars/web.yml:1:1: a variables file must be a mapping of names to values, got a list',
       expect.stringMatching(/^inventory\/host_vars\/web1:\d+:\d+: /),
       "inventory/hosts.yml:3:10: 'all.hosts.a.ansible_port' must be a whole number or a {{ template }}, got 'x'",
       "inventory/hosts.yml:6:7: unknown key 'hostss' in 'all.children.web'; did you mean 'hosts'?",
