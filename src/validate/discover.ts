@@ -7,6 +7,8 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, realpathSync, s
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { isDir, isRoleDir } from './role-dir.js';
 import { isVarsFileName } from '../inventory/vars-dirs.js';
+import { isMapping } from './context.js';
+import { BLOCK_KEYWORDS, TASK_KEYWORDS } from '../schema/keywords.js';
 
 export type Kind = 'playbook' | 'tasks' | 'handlers' | 'vars' | 'inventory' | 'service' | 'template' | 'role' | 'meta' | 'auto' | 'auto-playbook';
 
@@ -101,18 +103,48 @@ export function classifyFile(file: string): Kind {
 /** A parsed YAML value's kind, for files that only their content can classify. */
 export function classifyValue(value: unknown): 'playbook' | 'tasks' | 'inventory' | 'vars' {
   if (Array.isArray(value)) {
-    const plays = value.some((e) => typeof e === 'object' && e !== null && ['hosts', 'import_playbook', 'ansible.builtin.import_playbook'].some((k) => Object.hasOwn(e, k)));
+    const plays = value.some((e) => isMapping(e) && (IMPORTS.some((k) => Object.hasOwn(e, k)) || playKeys(e) > 0));
     return plays || value.length === 0 ? 'playbook' : 'tasks';
   }
-  if (value === null || typeof value !== 'object') return 'playbook';
-  return looksLikeInventory(value as Record<string, unknown>) ? 'inventory' : 'vars';
+  if (!isMapping(value)) return 'playbook';
+  // `hosts: all` + `tasks:` without the `- `: a play that is not in a list, which run refuses.
+  if (IMPORTS.some((k) => Object.hasOwn(value, k)) || playKeys(value) >= 2) return 'playbook';
+  return looksLikeInventory(value) ? 'inventory' : 'vars';
 }
 
+/** What only a play has (no task or block), and import_playbook. */
+const PLAY_MARKERS = ['hosts', 'tasks', 'roles', 'pre_tasks', 'post_tasks', 'handlers', 'vars_files', 'gather_facts'];
+const IMPORTS = ['import_playbook', 'ansible.builtin.import_playbook'];
+const NOT_PLAY = new Set([...Object.keys(TASK_KEYWORDS), ...Object.keys(BLOCK_KEYWORDS)]);
+
+/** How many keys are play keywords or near misses of them (`host`, `task`), task keywords aside. */
+function playKeys(m: Record<string, unknown>): number {
+  return Object.keys(m).filter((k) => PLAY_MARKERS.includes(k) || (!NOT_PLAY.has(k) && isNearMiss(k, PLAY_MARKERS))).length;
+}
+
+/** One edit away from a candidate: a typo, not another word (`tags` is not `tasks`). */
+function isNearMiss(word: string, candidates: string[]): boolean {
+  const w = word.toLowerCase();
+  return w.length >= 3 && candidates.some((c) => c !== w && editDistanceAtMostOne(w, c));
+}
+
+function editDistanceAtMostOne(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  // After the first difference, the rest matches with one substitution, insertion or deletion.
+  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+}
+
+const SECTIONS = ['hosts', 'children', 'vars'];
+
+/** Groups (or `all:`) holding hosts/children/vars, or near misses of them (`hostz:`), as mappings. */
 function looksLikeInventory(v: Record<string, unknown>): boolean {
+  if (Object.hasOwn(v, 'all') && (v['all'] === null || isMapping(v['all']))) return true;
   const groups = Object.values(v);
   if (groups.length === 0) return false;
-  const sections = ['hosts', 'children', 'vars'];
-  const isGroup = (g: unknown) => g === null || (typeof g === 'object' && !Array.isArray(g) && Object.keys(g).some((k) => sections.includes(k)));
+  const isSection = (k: string, body: unknown) => SECTIONS.includes(k) || (isNearMiss(k, SECTIONS) && (body === null || isMapping(body)));
+  const isGroup = (g: unknown) => g === null || (isMapping(g) && Object.keys(g).some((k) => isSection(k, g[k])));
   return groups.every(isGroup) && groups.some((g) => g !== null);
 }
 

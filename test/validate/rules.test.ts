@@ -53,6 +53,25 @@ describe('validate: one rule per line of fixtures/broken/site.yml, all reported 
     expect(await lines(dir, [''], { inventory: ['localhost,'] })).toEqual(expected);
   });
 
+  it('near misses are classified as what they were meant to be, and get what run or inventory would say', async () => {
+    const dir = project({
+      'notalist.yml': 'hosts: all\ntasks:\n  - debug: msg=hi\n',
+      'host.yml': '- host: all\n  tasks: [{ debug: { msg: hi } }]\n',
+      'hostz.yml': 'all:\n  hostz:\n    a:\n',
+      'group.yml': 'web:\n  chidren:\n    db:\n',
+      // Still variables and tasks: a dict variable, a task with tags.
+      'vars.yml': 'web:\n  host: example.org\nhosts: [a, b]\n',
+      'tasks.yml': '- debug: { msg: hi }\n  tags: [x]\n',
+    });
+    expect(await lines(dir, ['notalist.yml', 'host.yml', 'hostz.yml', 'group.yml', 'vars.yml', 'tasks.yml'])).toEqual([
+      expect.stringMatching(/^group\.yml:2:3: unknown key 'chidren' in .*did you mean 'children'\?/),
+      "host.yml:1:3: play has no 'hosts'",
+      "host.yml:1:3: unknown play keyword 'host'; did you mean 'hosts'?",
+      expect.stringMatching(/^hostz\.yml:2:3: unknown key 'hostz' in .*did you mean 'hosts'\?/),
+      'notalist.yml:1:1: a playbook must be a list of plays',
+    ]);
+  });
+
   it('a clean project (playbooks, roles, inventories, templates, service) has no problem', async () => {
     expect(await lines(CLEAN, [''])).toEqual([]);
   });
