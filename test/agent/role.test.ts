@@ -9,7 +9,7 @@ import { loadInventories } from '../../src/inventory/load.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { inNode, useLab } from '../helpers/lab.js';
 
-const env = useLab(2, 40);
+const env = useLab(2, 43); // 127.0.43.x: no other test file uses it
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('the role starts the agent (nohup fallback), is idempotent, and discovery sees it live', async () => {
