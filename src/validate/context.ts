@@ -16,12 +16,12 @@ export interface ValidateCtx {
   templates: TemplateEngine;
   /** Parsed YAML by absolute path; undefined when it could not be read (already reported). */
   yaml: Map<string, YamlFile | undefined>;
-  /** Template files whose syntax was checked. */
-  templatesChecked: Set<string>;
+  /** Template files whose syntax was checked: their text when it compiles, else undefined. */
+  templatesChecked: Map<string, string | undefined>;
 }
 
 export function newValidateCtx(out: Problems): ValidateCtx {
-  return { out, schemas: new SchemaChecker(), modules: new ModuleRegistry(), templates: new TemplateEngine(), yaml: new Map(), templatesChecked: new Set() };
+  return { out, schemas: new SchemaChecker(), modules: new ModuleRegistry(), templates: new TemplateEngine(), yaml: new Map(), templatesChecked: new Map() };
 }
 
 /** Reads and parses a YAML file once; reports why it cannot be, without reading huge files. */

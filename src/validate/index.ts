@@ -66,7 +66,7 @@ async function validateTarget(ctx: ValidateCtx, t: Target, known: KnownSources |
     case 'service':
       return checkService(ctx, t.path);
     case 'template':
-      return checkTemplateFile(ctx, t.path);
+      return void checkTemplateFile(ctx, t.path);
     case 'role':
       return validateRoleDir(ctx, t.path);
     case 'meta': {

@@ -15,6 +15,8 @@ export interface Refs {
   used: Set<string>;
   /** Names tested with `is defined` or given a `default`: the author knows they may be missing. */
   guarded: Set<string>;
+  /** Where each used name is first read in a handlebars template (1-based line, 0-based column). */
+  where?: Map<string, { line: number; column: number }>;
   /** Filters, tests and functions that do not exist. */
   unknown: { kind: 'filter' | 'test' | 'function'; name: string }[];
 }
@@ -51,13 +53,18 @@ export function refsOfTemplate(text: string): Refs | undefined {
       return refs;
     }
   }
+  return refsOfHandlebars(text);
+}
+
+/** A template file: always handlebars, even when it is one `{{ }}`. Undefined when it does not parse. */
+export function refsOfHandlebars(text: string): Refs | undefined {
   let ast: hbs.AST.Program;
   try {
     ast = Handlebars.parse(text);
   } catch {
     return undefined;
   }
-  const refs = empty();
+  const refs: Refs = { ...empty(), where: new Map() };
   for (const s of ast.body) walkStatement(s as unknown as HbNode, refs);
   return refs;
 }
@@ -138,6 +145,7 @@ interface HbNode {
   data?: boolean;
   depth?: number;
   original?: string;
+  loc?: { start: { line: number; column: number } };
 }
 
 function walkStatement(s: HbNode, refs: Refs): void {
@@ -152,7 +160,8 @@ function walkStatement(s: HbNode, refs: Refs): void {
 
 function walkCall(s: HbNode, refs: Refs): void {
   const hasArgs = (s.params?.length ?? 0) > 0 || s.hash !== undefined;
-  if (!hasArgs) return walkHbExpr(s.path!, refs, false);
+  // `{{name}}` alone is a variable; `(name)` is always a helper call.
+  if (!hasArgs && s.type !== 'SubExpression') return walkHbExpr(s.path!, refs, false);
   const lenient = LENIENT_HELPERS.has(s.path?.parts?.[0] ?? '');
   (s.params ?? []).forEach((p, i) => walkHbExpr(p, refs, lenient && i === 0));
   for (const pair of s.hash?.pairs ?? []) walkHbExpr(pair.value, refs, false);
@@ -164,4 +173,5 @@ function walkHbExpr(e: HbNode, refs: Refs, guarded: boolean): void {
   const root = e.parts?.[0];
   if (!root || /^(?:this\b|\.)/.test(e.original ?? '')) return;
   (guarded ? refs.guarded : refs.used).add(root);
+  if (!guarded && e.loc && !refs.where?.has(root)) refs.where?.set(root, e.loc.start);
 }

@@ -15,7 +15,7 @@ import { baseDirOf, type ItemCtx } from './item-ctx.js';
 import { cycle, shownPath } from './problems.js';
 import { applyRole } from './roles.js';
 import { walkTaskFile } from './tasks.js';
-import { checkTemplateFile } from './template-file.js';
+import { useTemplateFile } from './template-file.js';
 import { useCondition, useTemplate } from './usage.js';
 import { checkVarsFile } from './vars-file.js';
 
@@ -73,7 +73,7 @@ function moduleSpecific(ic: ItemCtx, module: string, args: Record<string, unknow
       const p = staticString('src');
       if (p === undefined) return;
       const found = findLocal(ic, module === 'copy' ? 'files' : 'templates', p);
-      if (found.path && module === 'template') checkTemplateFile(ctx, found.path);
+      if (found.path && module === 'template') useTemplateFile(ic, found.path);
       if (!found.path) report(ic, locate(['src']), `${module}: could not find '${p}' (looked in ${found.looked.map(shownPath).join(', ')})`);
       return;
     }

@@ -1,26 +1,45 @@
-/** Template files (template: src=...): their syntax, as the engine would compile them. */
+/** Template files (template: src=...): their syntax, as the engine would compile them, and the variables they read. */
 import { readFileSync, statSync } from 'node:fs';
 import { MAX_YAML_BYTES } from '../config/yaml.js';
 import type { ValidateCtx } from './context.js';
 import { jinjaHabits } from '../template/hints.js';
 import { lineColumnAt } from '../template/errors.js';
+import { refsOfHandlebars } from './names.js';
+import type { UseSite } from './usage.js';
 
-export function checkTemplateFile(ctx: ValidateCtx, file: string): void {
-  if (ctx.templatesChecked.has(file)) return;
-  ctx.templatesChecked.add(file);
+/** The variables a template file reads, as the task using it renders it: its scope, condition and guards. */
+export function useTemplateFile(site: UseSite, file: string): void {
+  const text = checkTemplateFile(site.ctx, file);
+  const refs = text === undefined || !site.scope ? undefined : refsOfHandlebars(text);
+  if (!refs) return;
+  // One name at a time: each is reported where the template reads it.
+  for (const name of refs.used) {
+    const loc = refs.where?.get(name);
+    const pos = loc ? { file, line: loc.line, col: loc.column + 1 } : { file, line: 1, col: 1 };
+    site.scope!.use({ ...refs, used: new Set([name]) }, pos, site.conditional, site.guarded);
+  }
+}
+
+/** Reports what keeps the file from compiling; returns its text when it compiles. */
+export function checkTemplateFile(ctx: ValidateCtx, file: string): string | undefined {
+  if (ctx.templatesChecked.has(file)) return ctx.templatesChecked.get(file);
+  ctx.templatesChecked.set(file, undefined);
   const at = { file, line: 1, col: 1 };
   let buf: Buffer;
   try {
     const size = statSync(file).size;
-    if (size > MAX_YAML_BYTES) return ctx.out.error(at, `template is ${(size / 1048576).toFixed(1)} MB; over ${MAX_YAML_BYTES / 1048576} MB is refused`);
+    if (size > MAX_YAML_BYTES) return void ctx.out.error(at, `template is ${(size / 1048576).toFixed(1)} MB; over ${MAX_YAML_BYTES / 1048576} MB is refused`);
     buf = readFileSync(file);
   } catch (e) {
-    return ctx.out.error(at, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return void ctx.out.error(at, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (buf.includes(0)) return ctx.out.error(at, 'binary file (contains NUL bytes), expected a text template');
+  if (buf.includes(0)) return void ctx.out.error(at, 'binary file (contains NUL bytes), expected a text template');
   const text = buf.toString('utf8');
   const err = ctx.templates.check(text, at);
-  if (!err) return;
+  if (!err) {
+    ctx.templatesChecked.set(file, text);
+    return text;
+  }
   // Handlebars stops at its first error; the Jinja habits behind it are all found by a scan.
   const habits = jinjaHabits(text).map((h) => {
     const { line, column } = lineColumnAt(text, h.offset);
@@ -28,5 +47,6 @@ export function checkTemplateFile(ctx: ValidateCtx, file: string): void {
   });
   for (const h of habits) ctx.out.error({ file, line: h.line, col: h.col }, `template syntax error: ${h.message}`);
   if (!habits.some((h) => h.line === err.line)) ctx.out.error({ file, line: err.line, col: err.col }, err.reason);
+  return undefined;
 }
 

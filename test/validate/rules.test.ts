@@ -72,6 +72,30 @@ describe('validate: one rule per line of fixtures/broken/site.yml, all reported 
     ]);
   });
 
+  it('template files: the variables they read are checked in the scope of the task that renders them', async () => {
+    const inventory = project({ 'hosts.ini': '[web]\nweb1 from_inventory=1\n' });
+    const dir = project({
+      'site.yml': `- hosts: all
+  vars: { x: 1 }
+  tasks:
+    - template: { src: t.j2, dest: /x }
+      vars: { from_task: 1 }
+    - template: { src: guarded.j2, dest: /y }
+      when: maybe is defined
+`,
+      'templates/t.j2': 'a {{ x }} {{from_task}} {{from_inventory}}\nb {{ zz }}\n{{#if (defined opt)}}{{opt}}{{/if}} {{default other "-"}}\n{{#each (default xs (list))}}{{this}}{{/each}}\n',
+      'templates/guarded.j2': '{{ maybe }}\n',
+    });
+    // guarded.j2 reads `maybe` only when the task's condition says it is defined.
+    expect(await lines(dir, ['site.yml'], { inventory: [`${inventory}/hosts.ini`] })).toEqual([
+      "templates/t.j2:2:6: undefined variable 'zz': not defined by the playbook, its roles, vars files, the inventory or -e; did you mean 'x'?",
+    ]);
+    expect(await lines(dir, ['site.yml'])).toEqual([
+      "templates/t.j2:1:27: warning: 'from_inventory' is not defined by the playbook, its roles or vars files: it must come from the inventory or -e",
+      "templates/t.j2:2:6: warning: 'zz' is not defined by the playbook, its roles or vars files: it must come from the inventory or -e; did you mean 'x'?",
+    ]);
+  });
+
   it('a clean project (playbooks, roles, inventories, templates, service) has no problem', async () => {
     expect(await lines(CLEAN, [''])).toEqual([]);
   });
