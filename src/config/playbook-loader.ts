@@ -4,7 +4,7 @@ import { UserError, type SourcePos } from '../model/source.js';
 import { canonicalModuleName, type ModuleCatalog, type ModuleInfo } from '../modules/catalog.js';
 import { readModuleArgs } from './module-args.js';
 import { didYouMean } from './suggest.js';
-import { loadYamlFile, loadYamlFileSync, posOf, type YamlFile } from './yaml.js';
+import { loadYamlFile, loadYamlFileSync, posOf, valuePosOf, type YamlFile } from './yaml.js';
 import { findRole, roleFile, roleSearchPath } from './roles.js';
 
 const INHERITABLE_KEYS = [
@@ -261,6 +261,20 @@ function expandRole(name: string, params: Record<string, unknown>, opts: RoleOpt
   return outer;
 }
 
+/**
+ * Where each argument's value is written: in the module's mapping or `args:`; for the k=v
+ * form, the start of that string (the value's own column inside it is not tracked).
+ */
+function argPositions(src: YamlFile, raw: Record<string, unknown>, moduleKey: string, args: Record<string, unknown>): Map<string, SourcePos> {
+  const out = new Map<string, SourcePos>();
+  const inline = raw[moduleKey];
+  for (const k of Object.keys(args)) {
+    const at = valuePosOf(src, inline, k) ?? valuePosOf(src, raw['args'], k) ?? (typeof inline === 'string' ? valuePosOf(src, raw, moduleKey) : undefined);
+    if (at) out.set(k, at);
+  }
+  return out;
+}
+
 /** A role's defaults/main.yml or vars/main.yml: a mapping, or nothing. */
 function varsFile(dir: string, sub: string): Record<string, unknown> {
   const f = roleFile(dir, sub);
@@ -374,6 +388,7 @@ function parseTask(raw: Record<string, unknown>, src: YamlFile, state: LoadState
     delay: raw['delay'] === undefined ? 5 : toInt(raw['delay'], at('delay')),
     pos,
     keyPos: posOf(src, raw) ? new Map(src.positions.get(raw)!.keys) : new Map(),
+    argPos: argPositions(src, raw, moduleKey, args),
     baseDir: state.baseDir ?? dirname(src.file),
   };
   if (state.role) task.role = state.role;

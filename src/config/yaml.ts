@@ -10,6 +10,7 @@ import {
   visit,
   type Document,
   type Node as YamlNode,
+  type Scalar,
   type ParseOptions,
   type DocumentOptions,
   type SchemaOptions,
@@ -21,6 +22,18 @@ import { UserError, type SourcePos } from '../model/source.js';
 export interface MapPositions {
   pos: SourcePos;
   keys: Map<string, SourcePos>;
+  /**
+   * Where the text of each scalar value starts (after an opening quote; the first content line of
+   * a block scalar), so that an error inside a templated value can name its own column.
+   */
+  values?: Map<string, SourcePos>;
+}
+
+/** Where the value of `key` in a mapping of `src` starts: its text for a scalar, else the key. */
+export function valuePosOf(src: { positions: WeakMap<object, MapPositions> }, obj: unknown, key: string): SourcePos | undefined {
+  if (typeof obj !== 'object' || obj === null) return undefined;
+  const p = src.positions.get(obj);
+  return p?.values?.get(key) ?? p?.keys.get(key);
 }
 
 /** A parsed YAML file: its value, and where each mapping/sequence and key came from. */
@@ -111,6 +124,20 @@ function duplicateKeyAt(doc: Document, from: number): number | undefined {
   return found;
 }
 
+/** Offset of a scalar's first character of content: past an opening quote, or the block header's line. */
+function scalarTextStart(text: string, node: Scalar): number {
+  const start = node.range![0];
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return start + 1;
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return start;
+    let i = nl + 1;
+    while (text[i] === ' ') i++;
+    return i;
+  }
+  return start;
+}
+
 export function parseYaml(input: Buffer | string, file: string): YamlFile {
   const buf = typeof input === 'string' ? Buffer.from(input) : input;
   const at = (line: number, col: number): SourcePos => ({ file, line, col });
@@ -152,11 +179,13 @@ export function parseYaml(input: Buffer | string, file: string): YamlFile {
     if (positions.has(js)) return;
     if (isMap(node)) {
       const keys = new Map<string, SourcePos>();
-      positions.set(js, { pos: posAt(node.range?.[0]), keys });
+      const values = new Map<string, SourcePos>();
+      positions.set(js, { pos: posAt(node.range?.[0]), keys, values });
       for (const pair of node.items) {
         const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
         if (k === undefined) continue;
         keys.set(k, posAt((pair.key as YamlNode).range?.[0]));
+        if (isScalar(pair.value) && pair.value.range) values.set(k, posAt(scalarTextStart(text, pair.value)));
         walk(pair.value as YamlNode, (js as Record<string, unknown>)[k], depth + 1);
       }
     } else if (isSeq(node)) {

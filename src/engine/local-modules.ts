@@ -12,7 +12,8 @@ const failed = (msg: string, extra: Record<string, unknown> = {}): Outcome => ({
 
 /** debug, set_fact, assert, fail, meta, include_vars: run by the engine, on the controller. */
 export async function runLocalModule(ctx: RunContext, host: HostState, task: Task, vars: Record<string, unknown>, opts: { check: boolean }): Promise<Outcome> {
-  const render = (v: unknown) => ctx.templates.renderDeep(v, vars, task.keyPos.get(task.module) ?? task.pos);
+  // An argument renders with its own position, so an error inside it names its line and column.
+  const render = (v: unknown, arg?: string) => ctx.templates.renderDeep(v, vars, (arg && task.argPos.get(arg)) || task.keyPos.get(task.module) || task.pos);
   const args = task.args;
   switch (task.module) {
     case 'debug': {
@@ -22,20 +23,20 @@ export async function runLocalModule(ctx: RunContext, host: HostState, task: Tas
         const name = String(args['var']);
         let value: unknown;
         try {
-          value = name.includes('{{') ? render(name) : ctx.templates.renderDeep(`{{ ${name} }}`, vars, task.pos);
+          value = name.includes('{{') ? render(name, 'var') : ctx.templates.renderDeep(`{{ ${name} }}`, vars, task.pos);
         } catch {
           value = 'VARIABLE IS NOT DEFINED!';
         }
         return ok({ [name]: value, _ansible_verbose_always: true });
       }
-      return ok({ msg: args['msg'] === undefined ? 'Hello world!' : render(args['msg']), _ansible_verbose_always: true });
+      return ok({ msg: args['msg'] === undefined ? 'Hello world!' : render(args['msg'], 'msg'), _ansible_verbose_always: true });
     }
     case 'set_fact': {
       const facts: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(args)) {
         if (k === 'cacheable') continue;
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new UserError(`set_fact: '${k}' is not a valid variable name`, task.keyPos.get(task.module) ?? task.pos);
-        facts[k] = render(v);
+        facts[k] = render(v, k);
       }
       Object.assign(host.facts, facts);
       return ok({ ansible_facts: facts });
@@ -45,13 +46,13 @@ export async function runLocalModule(ctx: RunContext, host: HostState, task: Tas
       for (const cond of that) {
         if (!evalCondition(cond as string | boolean, vars)) {
           const msg = args['fail_msg'] ?? args['msg'];
-          return failed(msg === undefined ? 'Assertion failed' : String(render(msg)), { assertion: cond, evaluated_to: false });
+          return failed(msg === undefined ? 'Assertion failed' : String(render(msg, args['fail_msg'] !== undefined ? 'fail_msg' : 'msg')), { assertion: cond, evaluated_to: false });
         }
       }
       return ok({ msg: args['success_msg'] === undefined ? 'All assertions passed' : render(args['success_msg']), _ansible_verbose_always: true });
     }
     case 'fail':
-      return failed(args['msg'] === undefined ? 'Failed as requested from task' : String(render(args['msg'])));
+      return failed(args['msg'] === undefined ? 'Failed as requested from task' : String(render(args['msg'], 'msg')));
     case 'meta': {
       const action = String(args['action']);
       if (action === 'flush_handlers' || action === 'end_play' || action === 'end_host') return { ...ok({}), meta: action, silent: true };
@@ -59,7 +60,7 @@ export async function runLocalModule(ctx: RunContext, host: HostState, task: Tas
       throw new UserError(`meta: '${action}' is not supported`, task.pos);
     }
     case 'include_vars': {
-      const file = String(render(args['file']));
+      const file = String(render(args['file'], 'file'));
       const path = isAbsolute(file) ? file : join(task.baseDir, file.startsWith('vars/') ? '' : 'vars', file);
       const loaded = await loadVarsFile(path, task.baseDir, file);
       const facts = args['name'] ? { [String(args['name'])]: loaded } : loaded;

@@ -206,7 +206,7 @@ export function renderValue(ctx: RunContext, task: Task, v: unknown, vars: Recor
 function renderArgs(ctx: RunContext, task: Task, vars: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(task.args)) {
-    const r = ctx.templates.renderDeep(v, vars, task.keyPos.get(task.module) ?? task.pos);
+    const r = ctx.templates.renderDeep(v, vars, task.argPos.get(k) ?? task.pos);
     if (r !== ctx.omit) out[k] = r;
   }
   return out;

@@ -37,6 +37,8 @@ export interface Task extends Inheritable {
   pos: SourcePos;
   /** Where each key of the task was written (for errors in rendered arguments). */
   keyPos: Map<string, SourcePos>;
+  /** Where each module argument's value starts (its text for a string), for errors inside it. */
+  argPos: Map<string, SourcePos>;
   /** Playbook directory (or role directory) used to resolve `src:` files and templates. */
   baseDir: string;
   /** The role this task (or handler) comes from: handlers answer to `role : name` too. */

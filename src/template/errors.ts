@@ -49,9 +49,13 @@ export function originOf(where: SourcePos | undefined): Origin {
   return where ? { file: where.file, line: where.line, col: where.col } : { file: '<template>', line: 1, col: 1 };
 }
 
-/** A position inside the text (1-based line, 0-based column) → a position in the user's file. */
+/**
+ * A position inside the text (1-based line, 0-based column) → a position in the user's file.
+ * Later lines keep the first line's indentation: a YAML block scalar's lines all share it, and
+ * a template file starts at column 1.
+ */
 export function positionIn(origin: Origin, line: number, column: number): { line: number; col: number } {
-  return line <= 1 ? { line: origin.line, col: origin.col + column } : { line: origin.line + line - 1, col: column + 1 };
+  return { line: origin.line + Math.max(0, line - 1), col: origin.col + column };
 }
 
 /** A 0-based offset into the text → line (1-based) and column (0-based) within the text. */

@@ -29,6 +29,31 @@ describe('engine semantics (local connection, counting as ansible-core 2.14 does
     expect(counters(r.recap['h1'])).toBe('ok=5 changed=3 unreachable=0 failed=0 skipped=1 rescued=0 ignored=1');
   });
 
+  it('an undefined variable in an argument is reported at its own line and column', async () => {
+    const r = await runPlaybookText(
+      `- hosts: all
+  ignore_errors: true
+  tasks:
+    - debug:
+        msg: "a {{ nope1 }}"
+    - set_fact:
+        x: b {{ nope2 }}
+    - copy:
+        dest: $DIR/out
+        content: |
+          line one
+            two {{ nope3 }}
+`,
+      { inventory: ONE },
+    );
+    const messages = r.events.flatMap((e) => (e.type === 'host_result' ? [String((e.result as { msg?: unknown }).msg)] : []));
+    expect(messages).toEqual([
+      expect.stringMatching(/play\.yml:5:20: undefined variable 'nope1'/),
+      expect.stringMatching(/play\.yml:7:17: undefined variable 'nope2'/),
+      expect.stringMatching(/play\.yml:12:20: undefined variable 'nope3'/),
+    ]);
+  });
+
   it('block / rescue / always: a rescued failure counts as rescued, always runs', async () => {
     const r = await runPlaybookText(
       `- hosts: all

@@ -149,9 +149,9 @@ describe('errors', () => {
     expect(e).toMatchObject({ file: 'site.yml', line: 12, col: 17, kind: 'undefined', name: 'TemplateError' });
   });
 
-  it('counts lines inside a multi-line string', () => {
+  it('counts lines inside a multi-line string; later lines keep the first line\'s indentation, as in a YAML block scalar', () => {
     const e = failure(() => t.renderString('line one\nline two {{ name }}\n  {{ missing }}', vars, where));
-    expect(e.message).toBe("site.yml:14:6: undefined variable 'missing' in template");
+    expect(e.message).toBe("site.yml:14:19: undefined variable 'missing' in template");
   });
 
   it('points at nested paths and names them fully', () => {
@@ -163,7 +163,7 @@ describe('errors', () => {
 
   it('reports undefined variables inside blocks, helper arguments and ../', () => {
     expect(failure(() => t.renderString('{{#each users}}\n{{nick}}{{/each}}', vars, where)).message).toBe(
-      "site.yml:13:3: undefined variable 'nick' in template",
+      "site.yml:13:16: undefined variable 'nick' in template",
     );
     expect(failure(() => t.renderString('x {{join missing ","}}', vars)).message).toBe(
       "<template>:1:10: undefined variable 'missing' in template",
@@ -180,7 +180,7 @@ describe('errors', () => {
     expect(e.kind).toBe('syntax');
     expect(e.message).toMatch(/^site\.yml:13:\d+: template syntax error: /);
     const e2 = failure(() => t.renderString('ok\nab {{foo bar}', vars, where));
-    expect(e2.message).toMatch(/^site\.yml:13:13: template syntax error: unexpected '}'/);
+    expect(e2.message).toMatch(/^site\.yml:13:26: template syntax error: unexpected '}'/);
     const e3 = failure(() => t.renderString('{{#if enabled}}x{{/each}}', vars, where));
     expect(e3.message).toMatch(/^site\.yml:12:\d+: template syntax error: if doesn't match each/);
   });
