@@ -87,7 +87,7 @@ describe('validate: bad input gives positions, never a stack trace', () => {
     closeSync(fd);
     const heap = process.memoryUsage().heapUsed;
     const started = Date.now();
-    expect(await lines(dir, ['big.yml'])).toEqual(['big.yml:1:1: file is 50.0 MB; YAML files over 10 MB are refused']);
+    expect(await lines(dir, ['big.yml'])).toEqual(['big.yml:1:1: file is 50.0 MB; YAML files over 4 MB are refused']);
     expect(Date.now() - started).toBeLessThan(1000);
     expect(process.memoryUsage().heapUsed - heap).toBeLessThan(20 * 1024 * 1024);
   });
