@@ -1,3 +1,4 @@
+import { checkKnownHostsFile } from '../connection/known-hosts-file.js';
 import { join } from 'node:path';
 import { ModuleRegistry } from '../modules/registry.js';
 import { ConnectionPool } from '../connection/pool.js';
@@ -48,6 +49,7 @@ async function setup(o: PlacementCliOptions) {
   const catalog = loadCatalog([...o.catalog, join(process.cwd(), 'playbooks'), BUILTIN_CATALOG]);
   // --plan: a pool that never connects and a reporter that shows the rendered tasks and configs.
   const plan = o.plan ? planSession(process.stdout, process.stderr) : undefined;
+  if (!plan) await checkKnownHostsFile(o.knownHosts);
   const connections = plan?.connections ?? new ConnectionPool({ knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 });
   const discover = { knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000, offline: !!o.plan };
   const runOptions: RunOptions = {

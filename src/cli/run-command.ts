@@ -8,6 +8,7 @@ import type { Playbook } from '../model/playbook.js';
 import type { RunOptions } from '../engine/context.js';
 import { groupMembers } from '../engine/host-vars.js';
 import { selectHosts } from '../inventory/patterns.js';
+import { checkKnownHostsFile } from '../connection/known-hosts-file.js';
 import { EXIT, runPlaybooks } from '../engine/playbook-runner.js';
 import { newRunContext } from '../engine/session.js';
 import { dynamicGroupValues, withDynamicGroupsFor } from '../discovery/on-demand.js';
@@ -107,6 +108,7 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
       process.stdout.write(print(playbooks, inventory, groups, options));
       return EXIT.ok;
     }
+    if (!o.plan) await checkKnownHostsFile(o.knownHosts);
     // --plan: a pool that never connects, and a reporter that shows what would run.
     const { reporter, connections } = o.plan
       ? (await import('../plan/session.js')).planSession(process.stdout, process.stderr)

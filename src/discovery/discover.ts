@@ -7,7 +7,7 @@ import { UnreachableError, type SshTarget } from '../connection/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { candidatesFrom } from './candidates.js';
 import { downStatus, evaluateInline, evaluateProbe, type EvaluateOptions } from './evaluate.js';
-import { checkKnownHostsFile } from './known-hosts-file.js';
+import { checkKnownHostsFile } from '../connection/known-hosts-file.js';
 import { parseProbe, probeScript } from './probe.js';
 import { scorerNamed, sortNodes, type Scorer } from './score.js';
 import type { Candidate, DownReason, NodeStatus } from './types.js';

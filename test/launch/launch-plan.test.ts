@@ -34,6 +34,16 @@ describe('launch --plan (built CLI)', () => {
     expect(res.code).toBe(2);
   });
 
+  it('without --plan, a --known-hosts that is a directory is refused (exit 5) before any discovery or change', async () => {
+    const { dir } = catalogWithFailingRefresh();
+    // Loopback only, and nothing listens there: were the check missing, nothing could be reached anyway.
+    writeFileSync(join(dir, 'hosts.ini'), 'n1 ansible_host=127.0.99.1\n');
+    const res = await runCli(['launch', '1', 'web', '-i', join(dir, 'hosts.ini'), '--catalog', join(dir, 'catalog'), '--known-hosts', dir, '-T', '1']);
+    expect(res.code).toBe(5);
+    expect(res.stderr).toContain(`--known-hosts ${dir}: is a directory`);
+    expect(res.stdout).not.toContain('installing on');
+  });
+
   it('the built-in catalog on the mock inventory plans cleanly (exit 0) with the rendered balancer config', async () => {
     const res = await runCli(['launch', '2', 'nginx_webserver', '-i', 'inventory/mock.yml', '--plan']);
     expect(res.stderr).not.toMatch(/FAILED|ERROR/);

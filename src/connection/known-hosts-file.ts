@@ -1,5 +1,5 @@
 // A --known-hosts that cannot be read (a directory, no permission) would fail every node's
-// handshake on its own, showing all of them down: refuse it once, before any connection.
+// handshake on its own (every node down, or an internal EISDIR): refuse it once, before any connection.
 import { access, constants, stat } from 'node:fs/promises';
 import { UserError } from '../model/source.js';
 
