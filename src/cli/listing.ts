@@ -17,7 +17,7 @@ export function listHosts(playbooks: Playbook[], inv: Inventory, groups: Record<
       const play = { ...written, ...renderPlayHeader(written, { templates, extraVars: o.extraVars, groups }) };
       let hosts = selectHosts(inv, groups, play.hosts, { warn });
       if (o.limit) {
-        const allowed = new Set(selectHosts(inv, groups, o.limit, { warn, limit: true }));
+        const allowed = new Set(selectHosts(inv, groups, o.limit, { limit: true }));
         hosts = hosts.filter((h) => allowed.has(h));
       }
       out += `\n  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.tags.join(', ')}]\n`;

@@ -52,7 +52,7 @@ async function runPlay(ctx: RunContext, play: Play): Promise<boolean> {
   play = { ...play, ...header };
   let hosts = selectHosts(ctx.inventory, ctx.groups, play.hosts, { warn });
   if (ctx.options.limit) {
-    const allowed = new Set(selectHosts(ctx.inventory, ctx.groups, ctx.options.limit, { warn, limit: true }));
+    const allowed = new Set(selectHosts(ctx.inventory, ctx.groups, ctx.options.limit, { limit: true }));
     hosts = hosts.filter((h) => allowed.has(h));
   }
   for (const h of hosts) if (!ctx.hosts.has(h)) ctx.hosts.set(h, newHostState(h));

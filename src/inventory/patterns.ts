@@ -157,7 +157,7 @@ function enumerate(inv: Inventory, expr: string, opts: PatternOptions): string[]
   }
   if (results.length === 0 && LOCALHOST.includes(expr)) results.push(expr);
   if (results.length === 0 && groups.length === 0 && expr !== 'all') {
-    opts.warn?.(`could not match supplied host pattern, ignoring: ${expr}`);
+    opts.warn?.(`Could not match supplied host pattern, ignoring: ${expr}`);
   }
   return results;
 }

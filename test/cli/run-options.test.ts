@@ -50,12 +50,26 @@ describe('oasis-play run options', () => {
     expect(readFileSync(join(dir, 'log'), 'utf8')).toBe('web1-two-green\ndb1-three\n');
   });
 
+  it('a --known-hosts that is a directory is a bad option (exit 5) named once, before anything runs', async () => {
+    const dir = workdir({ 'hosts.ini': INVENTORY, 'site.yml': SITE, 'more.yml': MORE });
+    const res = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '--known-hosts', dir], { cwd: dir });
+    expect(res.code).toBe(5);
+    expect(res.stderr).toBe(`ERROR: --known-hosts ${dir}: is a directory; give an OpenSSH known_hosts file\n`);
+    expect(res.stdout).not.toContain('PLAY');
+  });
+
   it('a --limit that leaves no host is an error (exit 1), as in ansible-playbook', async () => {
     const dir = workdir({ 'hosts.ini': INVENTORY, 'site.yml': SITE, 'more.yml': MORE });
     const res = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '-l', 'no_such_group'], { cwd: dir });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('leaves us with no hosts to target');
     expect(res.stdout).not.toContain('PLAY');
+    // A limit term that matches nothing is warned about once per run, as Ansible does, not once per play.
+    for (const args of [['--list-hosts'], []]) {
+      const partly = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '-e', 'colour=red', '-l', 'web1:db1:nomatch', ...args], { cwd: dir });
+      expect(partly.code).toBe(0);
+      expect(partly.stderr.match(/Could not match supplied host pattern, ignoring: nomatch/g)).toHaveLength(1);
+    }
     // The implicit localhost is not one of the inventory's hosts: limiting to it leaves none either.
     const local = await runCli(['run', 'site.yml', '-i', 'hosts.ini', '-l', 'localhost'], { cwd: dir });
     expect(local.code).toBe(1);

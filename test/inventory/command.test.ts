@@ -95,7 +95,7 @@ describe.runIf(built)('oasis-play inventory, the built CLI', () => {
     const r = await runCli(['run', join(d, 'play.yml'), '-i', EXAMPLES[0]!, '-l', `@${join(d, 'limit.txt')}`, '--list-hosts'], { cwd: d });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('    hosts (2):\n      pi-web01\n      pi-web03\n');
-    expect(r.stderr).toContain('[WARNING]: could not match supplied host pattern, ignoring: nothere');
+    expect(r.stderr).toContain('[WARNING]: Could not match supplied host pattern, ignoring: nothere');
   });
 
   it('runs a playbook with every variable layer in Ansible order', async () => {

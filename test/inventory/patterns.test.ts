@@ -100,7 +100,7 @@ describe('host pattern details', () => {
   it('warns about a term that matches nothing, and does not fail', () => {
     const warnings: string[] = [];
     expect(matchHosts(inv, 'web:nothere:!gone', undefined, { warn: (m) => warnings.push(m) })).toEqual(['web-1', 'web-2', 'node3']);
-    expect(warnings).toEqual(['could not match supplied host pattern, ignoring: nothere', 'could not match supplied host pattern, ignoring: gone']);
+    expect(warnings).toEqual(['Could not match supplied host pattern, ignoring: nothere', 'Could not match supplied host pattern, ignoring: gone']);
   });
 
   it('does not warn for a group that exists but is empty', () => {
