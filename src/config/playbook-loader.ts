@@ -5,6 +5,7 @@ import { canonicalModuleName, type ModuleCatalog, type ModuleInfo } from '../mod
 import { readModuleArgs } from './module-args.js';
 import { didYouMean } from './suggest.js';
 import { loadYamlFile, loadYamlFileSync, posOf, valuePosOf, type YamlFile } from './yaml.js';
+import { varsOf } from './vars-keyword.js';
 import { findRole, roleFile, roleSearchPath } from './roles.js';
 
 const INHERITABLE_KEYS = [
@@ -411,15 +412,15 @@ function parseModuleArgs(value: unknown, extra: unknown, info: ModuleInfo, pos: 
 
 function parseInheritable(raw: Record<string, unknown>, src: YamlFile, pos: SourcePos): Inheritable {
   const at = (k: string) => posOf(src, raw, k) ?? pos;
-  const vars = raw['vars'];
-  if (vars !== undefined && vars !== null && !isObject(vars)) throw new UserError("'vars' must be a mapping", at('vars'));
+  const vars = varsOf(raw['vars']);
+  if (vars === undefined) throw new UserError("'vars' must be a mapping (or a list of mappings)", at('vars'));
   const env = raw['environment'];
   if (env !== undefined && env !== null && !isObject(env) && typeof env !== 'string') throw new UserError("'environment' must be a mapping", at('environment'));
   const out: Inheritable = {
     when: raw['when'] === undefined ? [] : asList(raw['when']),
     tags: raw['tags'] === undefined ? [] : parseTags(raw['tags']),
     environment: env === undefined || env === null ? [] : [env as Record<string, unknown>],
-    vars: isObject(vars) ? { ...vars } : {},
+    vars: { ...vars },
   };
   const optional: [keyof Inheritable, string][] = [
     ['become', 'become'], ['becomeUser', 'become_user'], ['becomePassword', 'become_password'],

@@ -8,10 +8,15 @@ import { BOOLISH, CONDITION, INTISH, NUMBERISH, STRING_LIST, TEMPLATE, VARIABLE_
 const ref = (name: string): JsonSchema => ({ $ref: `#/definitions/${name}` });
 const doc = (description: string, s: JsonSchema): JsonSchema => ({ description, ...s });
 
+/**
+ * A mapping, or (Ansible's older form) a list of mappings merged in order. Not anyOf: each
+ * keyword applies to its own type, so a bad name is reported as itself, not as "no match".
+ */
 export const VARS: JsonSchema = {
-  type: 'object',
-  description: 'Variables: names to values.',
+  type: ['object', 'array'],
+  description: 'Variables: names to values (or a list of such mappings, merged in order).',
   propertyNames: VARIABLE_NAMES,
+  items: { type: 'object', propertyNames: VARIABLE_NAMES },
 };
 
 /** Keywords that plays, blocks and tasks share, and that children inherit. */

@@ -14,6 +14,7 @@ import { VarScope, type KnownSources } from './scope.js';
 import { walkItems } from './tasks.js';
 import { useCondition, useTemplate } from './usage.js';
 import { checkVarsFile } from './vars-file.js';
+import { varsOf } from '../config/vars-keyword.js';
 
 const IMPORT_KEYS = ['import_playbook', 'ansible.builtin.import_playbook'];
 
@@ -62,8 +63,9 @@ function checkPlay(ctx: ValidateCtx, src: YamlFile, raw: Record<string, unknown>
   const base: ItemCtx = { ctx, src, playDir: dir, play, scope, stack, handler: false, conditional: false, guarded: new Set() };
   const guards = raw['when'] === undefined ? new Set<string>() : useCondition(base, raw['when'], at('when'), (i) => posOf(src, raw['when'], String(i)));
   const ic: ItemCtx = { ...base, conditional: raw['when'] !== undefined, guarded: guards };
-  if (isMapping(raw['vars'])) {
-    scope.defineAll(raw['vars']);
+  const vars = varsOf(raw['vars']);
+  if (vars && raw['vars'] !== undefined) {
+    scope.defineAll(vars);
     eachString(src, raw['vars'], at('vars'), (s, p) => useTemplate(ic, s, p, { track: false }));
   }
   varsFiles(ic, raw['vars_files'], at('vars_files'));

@@ -11,6 +11,7 @@ import { cycle, shownPath } from './problems.js';
 import { walkTaskFile } from './tasks.js';
 import { useCondition, useTemplate } from './usage.js';
 import { checkVarsFile } from './vars-file.js';
+import { varsOf } from '../config/vars-keyword.js';
 
 const ENTRY_KEYWORDS = new Set(['role', 'name', ...Object.keys(INHERITABLE)]);
 
@@ -29,7 +30,8 @@ export function roleEntries(ic: ItemCtx, list: unknown): void {
       const guards = useCondition(ic, entry['when'], at('when'), (j) => posOf(ic.src, entry['when'], String(j)));
       inner = { ...ic, conditional: true, guarded: new Set([...ic.guarded, ...guards]) };
     }
-    if (isMapping(entry['vars'])) ic.scope?.defineAll(entry['vars']);
+    const vars = varsOf(entry['vars']);
+    if (vars) ic.scope?.defineAll(vars);
     // Role parameters are variables: they render when read.
     eachString(ic.src, params, pos, (s, p) => useTemplate(inner, s, p, { track: false }));
     applyRole(inner, entry['role'] ?? entry['name'], params, at(entry['role'] !== undefined ? 'role' : 'name'), {});

@@ -9,6 +9,7 @@ import { eachString, isMapping, keyPos, loadYaml, locator } from './context.js';
 import type { ItemCtx } from './item-ctx.js';
 import { checkModuleArgs } from './task-args.js';
 import { useCondition, useTemplate } from './usage.js';
+import { varsOf } from '../config/vars-keyword.js';
 
 const TASK_KEYS = new Set(Object.keys(TASK_KEYWORDS));
 const STATIC = new Set(STATIC_IMPORTS.map((m) => m.name));
@@ -56,8 +57,9 @@ function withKeywords(ic: ItemCtx, raw: Record<string, unknown>, pos: SourcePos)
   const guards = raw['when'] === undefined ? new Set<string>() : useCondition(ic, raw['when'], at('when'), (i) => posOf(ic.src, raw['when'], String(i)));
   const ignoring = raw['ignore_errors'] !== undefined && raw['ignore_errors'] !== false;
   const inner: ItemCtx = { ...ic, conditional: ic.conditional || raw['when'] !== undefined, guarded: new Set([...ic.guarded, ...guards]), tolerant: ic.tolerant || ignoring };
-  if (isMapping(raw['vars'])) {
-    ic.scope?.defineAll(raw['vars']);
+  const vars = varsOf(raw['vars']);
+  if (vars && raw['vars'] !== undefined) {
+    ic.scope?.defineAll(vars);
     // Variables render when read: check their syntax, not what they read.
     eachString(ic.src, raw['vars'], at('vars'), (s, p) => useTemplate(inner, s, p, { track: false }));
   }

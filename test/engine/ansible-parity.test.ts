@@ -238,6 +238,23 @@ describe('play structure through oasis-play and ansible-playbook', () => {
     expect(ours.stdout).toMatch(/play\.yml:10:7: when: 'also_undefined' is undefined/);
   });
 
+  it('vars: as a list of mappings (the older form) is merged in order, on plays and tasks', async () => {
+    const yaml = `- hosts: h1
+  gather_facts: false
+  vars:
+    - { a: 1, b: 1 }
+    - { b: 2 }
+  tasks:
+    - copy: { content: "{{ a }} {{ b }} {{ c }}", dest: $DIR/merged }
+      vars:
+        - { c: 3 }
+`;
+    const { ours, theirs } = await runBoth(yaml);
+    expectSameRun(ours, theirs);
+    expect(read(theirs, 'merged')).toBe('1 2 3');
+    expect(read(ours, 'merged')).toBe(read(theirs, 'merged'));
+  });
+
   it('set_fact beats include_vars whichever comes first; a later include_vars beats an earlier one', async () => {
     const yaml = `- hosts: h1
   gather_facts: false
