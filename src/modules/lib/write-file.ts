@@ -3,6 +3,7 @@
  * directory (so the final rename is atomic), given its owner/group/mode, then moved over the
  * destination. On any failure the temp file is removed and the old file is left as it was.
  */
+import { randomBytes } from 'node:crypto';
 import { lines, raw, sh, type Shell } from '../../shell/sh.js';
 import type { ModuleContext } from '../types.js';
 import { STAT_FORMAT, parseStat, type StatInfo } from './inspect.js';
@@ -45,6 +46,38 @@ function locate(o: WriteFileOptions): Shell {
   );
 }
 
+/**
+ * How the temp file is made. Without a new owner or group it is created by the shell itself,
+ * exclusively (noclobber: O_EXCL, so never through a planted link), under a random name from
+ * the controller, and under a umask that gives it its final mode at once: no mktemp, and no
+ * chmod when the mode has no execute or special bits. With a new owner or group, mktemp's 0600
+ * keeps the content private until chown and chmod are done.
+ */
+interface Creation {
+  /** `mktemp`, or the shell under `umask` (undefined: the user's umask). */
+  byShell: boolean;
+  umask?: number;
+  /** The mode is set after writing (execute or special bits, or mktemp's 0600 to replace). */
+  chmodAfter: boolean;
+}
+
+function creation(o: WriteFileOptions): Creation {
+  if (o.owner !== undefined || o.group !== undefined) return { byShell: false, chmodAfter: o.mode !== undefined };
+  if (o.mode === undefined) return { byShell: true, chmodAfter: false };
+  if ((o.mode & ~0o666) === 0) return { byShell: true, umask: ~o.mode & 0o777, chmodAfter: false };
+  return { byShell: true, umask: 0o077, chmodAfter: true };
+}
+
+function makeTemp(c: Creation): Shell {
+  if (!c.byShell) return raw(`t=$(mktemp "$d/.\${p##*/}.oasis.XXXXXX") || oasis_fail "cannot create a temporary file in $d"`);
+  // $t is set only once the file is ours, so that a failure never removes someone else's file.
+  return lines(
+    sh`n="$d/.\${p##*/}.oasis."${randomBytes(8).toString('hex')}`,
+    c.umask !== undefined && raw(`umask ${c.umask.toString(8).padStart(3, '0')}`),
+    raw(`set -C; { : > "$n"; } 2>/dev/null || { set +C; oasis_fail "cannot create a temporary file in $d"; }; set +C; t=$n`),
+  );
+}
+
 /** Creates missing parents, checks the destination, and makes the temp file "$t". */
 function prepare(o: WriteFileOptions): Shell {
   return lines(
@@ -56,8 +89,8 @@ function prepare(o: WriteFileOptions): Shell {
       ),
     ),
     raw(`[ -d "$d" ] || oasis_fail "Destination directory $d does not exist"
-[ -d "$p" ] && oasis_fail "Destination $p is a directory"
-t=$(mktemp "$d/.\${p##*/}.oasis.XXXXXX") || oasis_fail "cannot create a temporary file in $d"`),
+[ -d "$p" ] && oasis_fail "Destination $p is a directory"`),
+    makeTemp(creation(o)),
   );
 }
 
@@ -67,17 +100,19 @@ function finish(o: WriteFileOptions): Shell {
   // the target two processes, and a given mode/owner would overwrite it right after.
   const keepOwner = o.owner === undefined || o.group === undefined;
   const keepMode = o.mode === undefined;
+  const made = creation(o);
   const fromOld = [
     keepOwner && `  chown "$(stat -c %u:%g -- "$p")" "$t" 2>/dev/null`,
     keepMode && `  chmod -- "$(stat -c %a -- "$p")" "$t" || oasis_fail "cannot set mode on $t"`,
   ].filter(Boolean);
-  const fresh = `else\n  m=$(umask); chmod -- "$(printf '%o' $(( 0666 & ~0$m )))" "$t" || oasis_fail "cannot set mode on $t"\n`;
+  // A temp file the shell made already has the umask's mode; mktemp's 0600 needs replacing.
+  const fresh = made.byShell ? '' : `else\n  m=$(umask); chmod -- "$(printf '%o' $(( 0666 & ~0$m )))" "$t" || oasis_fail "cannot set mode on $t"\n`;
   return lines(
     // A new file gets the umask's mode; an existing one keeps its mode and, where allowed, owner.
     fromOld.length > 0 && raw(`if [ -e "$p" ]; then\n${fromOld.join('\n')}\n${keepMode ? fresh : ''}fi`),
     o.owner !== undefined && sh`chown -- ${o.owner} "$t" || oasis_fail "cannot set owner" ${o.owner}`,
     o.group !== undefined && sh`chgrp -- ${o.group} "$t" || oasis_fail "cannot set group" ${o.group}`,
-    o.mode !== undefined && sh`chmod -- ${chmodArg(o.mode)} "$t" || oasis_fail "cannot set mode"`,
+    o.mode !== undefined && made.chmodAfter && sh`chmod -- ${chmodArg(o.mode)} "$t" || oasis_fail "cannot set mode"`,
     o.backup &&
       raw(`if [ -e "$p" ]; then
   s=$$.$(date +%Y-%m-%d@%H:%M:%S)
