@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BACKUP_SUFFIX_RE, INLINE_LIMIT, STDIN_LIMIT, writeFile } from '../../src/modules/lib/write-file.js';
 import { localModuleContext, tempDir } from '../helpers/module-context.js';
+import { LocalConnection } from '../../src/connection/local.js';
 
 let dir: string;
 beforeEach(() => {
@@ -34,6 +35,33 @@ describe('writeFile', () => {
     await writeFile(ctx, { path: p, content: Buffer.from('newer'), mode: 0o640 });
     expect(mode(p)).toBe(0o640);
     expect(readFileSync(p, 'utf8')).toBe('newer');
+  });
+
+  it('gives a new file its exact mode whether or not the mode has execute or special bits, and leaves no temp file', async () => {
+    for (const m of [0o600, 0o644, 0o640, 0o755, 0o4750, 0o1777, 0o444, 0o000]) {
+      const p = join(dir, `m${m.toString(8)}`);
+      const r = await writeFile(ctx, { path: p, content: Buffer.from('x'), mode: m });
+      expect(r.ok).toBe(true);
+      expect(mode(p).toString(8)).toBe(m.toString(8));
+    }
+    // With an owner (here ourselves) the temp file comes from mktemp, private until chown.
+    const owned = join(dir, 'owned');
+    expect((await writeFile(ctx, { path: owned, content: Buffer.from('y'), owner: String(process.getuid!()), mode: 0o644 })).ok).toBe(true);
+    expect(mode(owned)).toBe(0o644);
+    expect(readdirSync(dir).filter((f) => f.includes('.oasis.'))).toEqual([]);
+  });
+
+  it('a user who is not root can write a read-only mode (0444, 0400): the mode is set after the content', async () => {
+    chmodSync(dir, 0o1777);
+    const conn = new LocalConnection();
+    const asNobody = { ...ctx, exec: ((script, o) => conn.exec(script, { ...o, become: { user: 'nobody' } })) as typeof ctx.exec };
+    for (const m of [0o444, 0o400]) {
+      const p = join(dir, `ro${m.toString(8)}`);
+      const r = await writeFile(asNobody, { path: p, content: Buffer.from('read only\n'), mode: m });
+      expect(r).toMatchObject({ ok: true });
+      expect(mode(p)).toBe(m);
+      expect(readFileSync(p, 'utf8')).toBe('read only\n');
+    }
   });
 
   it('writes bytes that are not text (NUL, invalid UTF-8) exactly', async () => {

@@ -50,7 +50,7 @@ function locate(o: WriteFileOptions): Shell {
  * How the temp file is made. Without a new owner or group it is created by the shell itself,
  * exclusively (noclobber: O_EXCL, so never through a planted link), under a random name from
  * the controller, and under a umask that gives it its final mode at once: no mktemp, and no
- * chmod when the mode has no execute or special bits. With a new owner or group, mktemp's 0600
+ * chmod when the mode has the owner's write bit and no execute or special bits. With a new owner or group, mktemp's 0600
  * keeps the content private until chown and chmod are done.
  */
 interface Creation {
@@ -64,7 +64,8 @@ interface Creation {
 function creation(o: WriteFileOptions): Creation {
   if (o.owner !== undefined || o.group !== undefined) return { byShell: false, chmodAfter: o.mode !== undefined };
   if (o.mode === undefined) return { byShell: true, chmodAfter: false };
-  if ((o.mode & ~0o666) === 0) return { byShell: true, umask: ~o.mode & 0o777, chmodAfter: false };
+  // The owner must be able to write the content into it (a non-root user could not write 0444).
+  if ((o.mode & ~0o666) === 0 && (o.mode & 0o200) !== 0) return { byShell: true, umask: ~o.mode & 0o777, chmodAfter: false };
   return { byShell: true, umask: 0o077, chmodAfter: true };
 }
 
