@@ -1,4 +1,5 @@
 import { UserError, type SourcePos } from '../model/source.js';
+import { looksTemplated } from '../template/hints.js';
 
 /** Renders one templated value against a variable object (TemplateEngine.renderDeep). */
 export type Render = (value: unknown, vars: Record<string, unknown>, where?: SourcePos) => unknown;
@@ -16,7 +17,7 @@ export interface VarLayer {
 }
 
 function hasTemplate(v: unknown, depth = 0): boolean {
-  if (typeof v === 'string') return v.includes('{{') || v.includes('{%');
+  if (typeof v === 'string') return looksTemplated(v);
   if (depth > 50 || typeof v !== 'object' || v === null) return false;
   return Object.values(v).some((x) => hasTemplate(x, depth + 1));
 }

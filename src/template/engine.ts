@@ -10,7 +10,7 @@ import { isDict } from '../expr/values.js';
 import { errorAt, lineColumnAt, originOf, TemplateError, type Origin, type SourcePos } from './errors.js';
 import { renderError, syntaxError } from './hb-errors.js';
 import { registerHelpers } from './helpers/index.js';
-import { JINJA_STATEMENT, jinjaHint } from './hints.js';
+import { JINJA_STATEMENT, jinjaHint, looksTemplated } from './hints.js';
 import { TemplateRewriter } from './rewrite.js';
 
 export type { SourcePos } from './errors.js';
@@ -46,7 +46,7 @@ export class TemplateEngine {
    */
   renderString(text: string, vars: object, where?: SourcePos): unknown {
     if (!text.includes('{{')) {
-      if (text.includes('{%')) this.refuseJinja(text, originOf(where));
+      if (looksTemplated(text)) this.refuseJinja(text, originOf(where));
       return text;
     }
     const origin = originOf(where);
@@ -134,7 +134,7 @@ export class TemplateEngine {
     const origin = originOf(where);
     try {
       if (!text.includes('{{')) {
-        if (text.includes('{%')) this.refuseJinja(text, origin);
+        if (looksTemplated(text)) this.refuseJinja(text, origin);
         return undefined;
       }
       let notExpr: ExprError | undefined;

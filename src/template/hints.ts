@@ -49,6 +49,11 @@ const STATEMENT_HINTS: Record<string, string> = {
   endfor: '{{/each}}',
 };
 
+/** Whether a playbook string is rendered at all: it has `{{`, or Jinja that must be refused (`{% %}`, `{# #}`). */
+export function looksTemplated(text: string): boolean {
+  return text.includes('{{') || text.includes('{%') || text.includes('{#');
+}
+
 /** One Jinja habit in a template: where it starts (0-based offset into the text) and what to write instead. */
 export interface JinjaHabit {
   offset: number;

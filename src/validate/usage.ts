@@ -3,7 +3,7 @@ import { ExprError, ExpressionEvaluator, FILTERS, TESTS } from '../expr/index.js
 import { GLOBALS } from '../expr/interpret.js';
 import type { SourcePos } from '../model/source.js';
 import { didYouMean } from '../config/suggest.js';
-import { JINJA_FILTER_HINTS } from '../template/hints.js';
+import { JINJA_FILTER_HINTS, looksTemplated } from '../template/hints.js';
 import type { ValidateCtx } from './context.js';
 import { refsOfExpression, refsOfTemplate, type Refs } from './names.js';
 import type { VarScope } from './scope.js';
@@ -21,7 +21,7 @@ const LOOKUPS = new Set(['lookup', 'query', 'q']);
 
 /** A value rendered at run time (module argument, loop, delegate_to...). */
 export function useTemplate(site: UseSite, text: string, pos: SourcePos, opts: { track?: boolean } = {}): void {
-  if (!text.includes('{{') && !text.includes('{%')) return;
+  if (!looksTemplated(text)) return;
   const err = site.ctx.templates.check(text, pos);
   if (err) return site.ctx.out.error(pos, err.reason);
   const refs = refsOfTemplate(text);

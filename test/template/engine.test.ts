@@ -211,6 +211,13 @@ describe('errors', () => {
     expect(failure(() => t.renderString('a {{name}} {% for x in y %}', vars)).message).toContain("'{% for %}' are not supported");
   });
 
+  it('a Jinja comment is refused even in a string with no {{ }} (it would be copied as is); shell ${#var} is not one', () => {
+    expect(failure(() => t.renderString('hello {# a comment #}', vars, where)).message).toBe(
+      "site.yml:12:20: template syntax error: Jinja comments ('{# … #}') would be copied to the output: write {{!-- … --}}",
+    );
+    expect(t.renderString('echo ${#HOME} {#', vars)).toBe('echo ${#HOME} {#');
+  });
+
   it('never leaks a stack trace or handlebars internals into the message', () => {
     for (const text of ['{{ missing }}', 'x {{missing.a.b}}', 'x {{#if}}', 'x {{> nopartial}}', 'x {{lower flavours}}']) {
       const e = failure(() => t.renderString(text, vars, where));
