@@ -16,9 +16,30 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-/** Every problem as `/path: message`, or an empty list when the value is valid metadata. */
-export function metadataProblems(value: unknown): string[] {
+/** One schema violation: the keys leading to the value it is about (none: the whole value), and what is wrong. */
+export interface MetadataProblem {
+  path: string[];
+  message: string;
+}
+
+/** Every violation, or an empty list when the value is valid metadata. */
+export function metadataErrors(value: unknown): MetadataProblem[] {
   const validate = validator();
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
+  return (validate.errors ?? []).map((e) => ({ path: pointerKeys(e.instancePath), message: e.message ?? 'invalid' }));
+}
+
+/** `/path: message`, the path as a JSON pointer (`/` for the whole value). */
+export function formatMetadataProblem(p: MetadataProblem): string {
+  return `/${p.path.map((k) => k.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}: ${p.message}`;
+}
+
+/** Every problem as `/path: message`, or an empty list when the value is valid metadata. */
+export function metadataProblems(value: unknown): string[] {
+  return metadataErrors(value).map(formatMetadataProblem);
+}
+
+/** A JSON pointer (ajv's instancePath) → its keys, unescaped. */
+function pointerKeys(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
 }

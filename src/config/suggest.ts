@@ -17,7 +17,8 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   return c ? `; did you mean '${c}'?` : '';
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance: insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0]!;

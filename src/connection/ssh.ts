@@ -1,7 +1,8 @@
 // SSH connection: one SSH session per host for the whole run and ONE persistent remote `sh`
 // (a single exec channel, no pty), so an exec costs one round trip. Each script is framed:
-// run apart from the shell (a subshell, or its own `sh -c`: see runCommand), then the shell prints an unguessable sentinel with the exit status
-// on stdout and the sentinel on stderr; the exec is done when both have arrived.
+// run apart from the shell (a subshell, or its own `sh -c`: see runCommand), then the shell
+// prints an unguessable sentinel with the exit status on stdout and the sentinel on stderr; the
+// exec is done when both have arrived.
 import type { Client, ClientChannel } from 'ssh2';
 import { raw, sh, type Shell } from '../shell/sh.js';
 import { becomeWrap, type SudoSession } from './become.js';

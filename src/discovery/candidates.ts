@@ -10,7 +10,7 @@ import { resolveHostVars } from '../inventory/ini.js';
 import type { Inventory, InventoryGroup } from '../inventory/types.js';
 import { UserError, type SourcePos } from '../model/source.js';
 import { expandCidr, MAX_RANGE_ADDRESSES } from './cidr.js';
-import { inlineMetadata } from './evaluate.js';
+import { inlineMetadata, inlineMetadataFault } from './evaluate.js';
 import type { Candidate } from './types.js';
 import { varOrigin, withFile } from './var-position.js';
 
@@ -73,11 +73,10 @@ function candidate(inventory: Inventory, name: string, vars: Record<string, unkn
 
 /** A mock host's `oasis_metadata`, refused here when it is not valid node metadata. */
 function checkedInline(inventory: Inventory, name: string, value: unknown): unknown {
-  const { meta, problems } = inlineMetadata(value);
-  if (problems.length === 0) return value;
+  const checked = inlineMetadata(value);
+  if (checked.problems.length === 0) return value;
   const where = varOrigin(inventory, name, INLINE_VAR, value);
-  const what = meta ? `does not match schemas/node-metadata.schema.json: ${problems.join('; ')}` : problems.join('; ');
-  throw badInput(withFile(`inventory host '${name}': ${INLINE_VAR} ${what}`, where), where.pos);
+  throw badInput(withFile(`inventory host '${name}': ${INLINE_VAR} ${inlineMetadataFault(checked)}`, where), where.pos);
 }
 
 interface DeclaredRanges {

@@ -1,7 +1,7 @@
 // Turning what a node told us (or its inline mock metadata) into a NodeStatus: live or stale,
 // which figures to trust, and its score.
 import type { NodeMetadata } from '../agent/metadata.js';
-import { metadataProblems } from '../agent/schema.js';
+import { formatMetadataProblem, metadataErrors, metadataProblems, type MetadataProblem } from '../agent/schema.js';
 import { UserError } from '../model/source.js';
 import { formatAge } from './age.js';
 import type { ProbeData } from './probe.js';
@@ -89,19 +89,26 @@ export function evaluateProbe(c: Candidate, p: ProbeData, o: EvaluateOptions): N
 /**
  * An inventory's `oasis_metadata` as the node file it stands for: schemaVersion, updatedAt (now)
  * and services filled in when not given, then checked against the node metadata schema.
- * Problems are `/json/pointer: message`; without `meta` the value is not a mapping at all.
+ * Without `meta` the value is not a mapping at all.
  */
-export function inlineMetadata(given: unknown, nowMs = Date.now()): { meta?: NodeMetadata; problems: string[] } {
-  if (!given || typeof given !== 'object' || Array.isArray(given)) return { problems: ["must be a mapping (the node's meta-data.json)"] };
+export function inlineMetadata(given: unknown, nowMs = Date.now()): { meta?: NodeMetadata; problems: MetadataProblem[] } {
+  if (!given || typeof given !== 'object' || Array.isArray(given)) return { problems: [{ path: [], message: "must be a mapping (the node's meta-data.json)" }] };
   const meta = { schemaVersion: 1, updatedAt: new Date(nowMs).toISOString(), services: {}, ...(given as object) } as NodeMetadata;
-  return { meta, problems: metadataProblems(meta) };
+  return { meta, problems: metadataErrors(meta) };
+}
+
+/** What is wrong with an `oasis_metadata` whose inlineMetadata() found problems, after its name. */
+export function inlineMetadataFault(r: ReturnType<typeof inlineMetadata>): string {
+  if (!r.meta) return r.problems.map((p) => p.message).join('; ');
+  return `does not match schemas/node-metadata.schema.json: ${r.problems.map(formatMetadataProblem).join('; ')}`;
 }
 
 /** A mock host: `oasis_metadata` is the node's file. Without updatedAt it counts as written now. */
 export function evaluateInline(c: Candidate, o: EvaluateOptions, nowMs = Date.now()): NodeStatus {
-  const { meta, problems } = inlineMetadata(c.inline, nowMs);
-  if (!meta) throw new UserError(`inventory host '${c.name}': oasis_metadata ${problems.join('; ')}`, undefined, 5);
-  if (problems.length) throw new UserError(`inventory host '${c.name}': oasis_metadata does not match schemas/node-metadata.schema.json: ${problems.join('; ')}`, undefined, 5);
+  // candidatesFrom refused bad metadata already, with its position; this guards other callers.
+  const checked = inlineMetadata(c.inline, nowMs);
+  const meta = checked.meta;
+  if (!meta || checked.problems.length) throw new UserError(`inventory host '${c.name}': oasis_metadata ${inlineMetadataFault(checked)}`, undefined, 5);
   const age = Math.max(0, Math.round((nowMs - Date.parse(meta.updatedAt)) / 1000));
   const stale = age > staleThreshold(meta, o);
   return finish(

@@ -49,7 +49,7 @@ export async function runLocalModule(ctx: RunContext, host: HostState, task: Tas
           return failed(msg === undefined ? 'Assertion failed' : String(render(msg, args['fail_msg'] !== undefined ? 'fail_msg' : 'msg')), { assertion: cond, evaluated_to: false });
         }
       }
-      return ok({ msg: args['success_msg'] === undefined ? 'All assertions passed' : render(args['success_msg']), _ansible_verbose_always: true });
+      return ok({ msg: args['success_msg'] === undefined ? 'All assertions passed' : render(args['success_msg'], 'success_msg'), _ansible_verbose_always: true });
     }
     case 'fail':
       return failed(args['msg'] === undefined ? 'Failed as requested from task' : String(render(args['msg'], 'msg')));

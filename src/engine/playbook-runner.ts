@@ -9,6 +9,7 @@ import { checkNotifyTargets, runBatch } from './play-runner.js';
 import { loadVarsFile } from './local-modules.js';
 import { hostVars } from './host-vars.js';
 import { renderPlayHeader } from './play-header.js';
+import { looksTemplated } from '../template/hints.js';
 
 export const EXIT = { ok: 0, other: 1, failed: 2, unreachable: 4, badOptions: 5, interrupted: 99 } as const;
 
@@ -119,7 +120,7 @@ async function loadPlayVarsFiles(ctx: RunContext, play: Play, hosts: string[]): 
     let vars: Record<string, unknown> | undefined;
     for (const vf of play.varsFiles) {
       // Host variables are merged only for a path that names some (most vars_files are plain paths).
-      const templated = /\{\{|\{%/.test(JSON.stringify(vf.path));
+      const templated = looksTemplated(JSON.stringify(vf.path));
       const rendered = templated ? ctx.templates.renderDeep(vf.path, (vars ??= { ...hostVars(ctx, host), ...play.vars, ...ctx.options.extraVars }), vf.pos) : vf.path;
       const candidates = (Array.isArray(rendered) ? rendered.map(String) : [String(rendered)]).map((c) => (isAbsolute(c) ? c : join(play.dir, c)));
       let loaded: Record<string, unknown> | undefined;

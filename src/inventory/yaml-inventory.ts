@@ -89,8 +89,7 @@ export function parseYamlInto(b: InventoryBuilder, src: YamlFile, file: string):
         if (key === 'vars') {
           wrap(() => b.setGroupVar(name, k, section[k]), at);
           notePosition(b.group(name), k, at);
-        }
-        else if (key === 'hosts') host(name, k, section[k], at);
+        } else if (key === 'hosts') host(name, k, section[k], at);
         else {
           group(k, section[k], at, `${path} > ${k}`, depth + 1);
           wrap(() => b.addChild(name, k, at), at);

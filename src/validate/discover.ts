@@ -9,6 +9,7 @@ import { isDir, isRoleDir } from './role-dir.js';
 import { isVarsFileName } from '../inventory/vars-dirs.js';
 import { isMapping } from './context.js';
 import { BLOCK_KEYWORDS, TASK_KEYWORDS } from '../schema/keywords.js';
+import { editDistance } from '../config/suggest.js';
 
 export type Kind = 'playbook' | 'tasks' | 'handlers' | 'vars' | 'inventory' | 'service' | 'template' | 'role' | 'meta' | 'auto' | 'auto-playbook';
 
@@ -125,15 +126,7 @@ function playKeys(m: Record<string, unknown>): number {
 /** One edit away from a candidate: a typo, not another word (`tags` is not `tasks`). */
 function isNearMiss(word: string, candidates: string[]): boolean {
   const w = word.toLowerCase();
-  return w.length >= 3 && candidates.some((c) => c !== w && editDistanceAtMostOne(w, c));
-}
-
-function editDistanceAtMostOne(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  // After the first difference, the rest matches with one substitution, insertion or deletion.
-  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+  return w.length >= 3 && candidates.some((c) => editDistance(w, c) === 1);
 }
 
 const SECTIONS = ['hosts', 'children', 'vars'];

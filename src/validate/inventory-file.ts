@@ -43,10 +43,8 @@ function checkInlineMetadata(ctx: ValidateCtx, src: YamlFile, node: unknown, at:
     if (!isMapping(value)) continue; // the inventory schema says so already
     const keyPos = posOf(src, node, key) ?? at;
     const locate = locator(src, value, keyPos);
-    for (const problem of inlineMetadata(value).problems) {
-      const m = /^(\/\S*): (.*)$/.exec(problem);
-      const path = m && m[1] !== '/' ? m[1]!.slice(1).split('/') : [];
-      ctx.out.error(path.length ? locate(path) : keyPos, `${INLINE_VAR}${m ? (path.length ? `.${path.join('.')}` : '') + `: ${m[2]}` : ` ${problem}`}`);
+    for (const { path, message } of inlineMetadata(value).problems) {
+      ctx.out.error(path.length ? locate(path) : keyPos, `${INLINE_VAR}${path.map((k) => `.${k}`).join('')}: ${message}`);
     }
   }
 }

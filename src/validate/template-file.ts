@@ -49,4 +49,3 @@ export function checkTemplateFile(ctx: ValidateCtx, file: string): string | unde
   if (!habits.some((h) => h.line === err.line)) ctx.out.error({ file, line: err.line, col: err.col }, err.reason);
   return undefined;
 }
-

@@ -331,11 +331,14 @@ describe('validate: rules, each on its own', () => {
 
   it("a mock inventory's oasis_metadata is checked against the node metadata schema, at the key it is about", async () => {
     const dir = project({
-      'mock.yml': 'all:\n  hosts:\n    n1:\n      oasis_metadata:\n        load: { load1: high, load5: 0.1, load15: 0.1 }\n        services:\n          web: {}\n    n2:\n      oasis_metadata: { hostname: n2, services: {} }\n',
+      'mock.yml':
+        'all:\n  hosts:\n    n1:\n      oasis_metadata:\n        load: { load1: high, load5: 0.1, load15: 0.1 }\n        services:\n          web: {}\n        labels: { "odd key/x": [1] }\n    n2:\n      oasis_metadata: { hostname: n2, services: {} }\n',
     });
     expect(await lines(dir, ['mock.yml'])).toEqual([
       'mock.yml:5:17: oasis_metadata.load.load1: must be number',
       "mock.yml:7:11: oasis_metadata.services.web: must have required property 'installedAt'",
+      // A key with a space and a slash is still found: its JSON pointer is unescaped, not parsed from text.
+      'mock.yml:8:19: oasis_metadata.labels.odd key/x: must be string',
     ]);
   });
 });

@@ -50,12 +50,13 @@ function locate(o: WriteFileOptions): Shell {
  * How the temp file is made. Without a new owner or group it is created by the shell itself,
  * exclusively (noclobber: O_EXCL, so never through a planted link), under a random name from
  * the controller, and under a umask that gives it its final mode at once: no mktemp, and no
- * chmod when the mode has the owner's write bit and no execute or special bits. With a new owner or group, mktemp's 0600
- * keeps the content private until chown and chmod are done.
+ * chmod when the mode has the owner's write bit and no execute or special bits. With a new
+ * owner or group, mktemp's 0600 keeps the content private until chown and chmod are done.
  */
 interface Creation {
-  /** `mktemp`, or the shell under `umask` (undefined: the user's umask). */
+  /** Made by the shell (else by mktemp). */
   byShell: boolean;
+  /** The umask the shell creates it under; undefined: the user's own. */
   umask?: number;
   /** The mode is set after writing (execute or special bits, or mktemp's 0600 to replace). */
   chmodAfter: boolean;
