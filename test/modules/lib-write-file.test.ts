@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, lstatSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BACKUP_SUFFIX_RE, INLINE_LIMIT, STDIN_LIMIT, writeFile } from '../../src/modules/lib/write-file.js';
@@ -37,6 +37,28 @@ describe('writeFile', () => {
     expect(readFileSync(p, 'utf8')).toBe('newer');
   });
 
+
+  it.skipIf(process.getuid?.() !== 0)('keeps the owner and group of an existing file: another user\'s, its own, and in a setgid directory', async () => {
+    const theirs = join(dir, 'theirs');
+    writeFileSync(theirs, 'old');
+    chownSync(theirs, 65534, 65534);
+    const ours = join(dir, 'ours');
+    writeFileSync(ours, 'old');
+    // A setgid directory gives new files its group: the old file's (ours) must come back.
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chownSync(shared, 0, 65534);
+    chmodSync(shared, 0o2775);
+    const inShared = join(shared, 'f');
+    writeFileSync(inShared, 'old');
+    chownSync(inShared, 0, 0);
+    for (const p of [theirs, ours, inShared]) {
+      const before = statSync(p);
+      expect((await writeFile(ctx, { path: p, content: Buffer.from('new') })).ok).toBe(true);
+      const after = statSync(p);
+      expect([readFileSync(p, 'utf8'), after.uid, after.gid, after.ino === before.ino]).toEqual(['new', before.uid, before.gid, false]);
+    }
+  });
   it('gives a new file its exact mode whether or not the mode has execute or special bits, and leaves no temp file', async () => {
     for (const m of [0o600, 0o644, 0o640, 0o755, 0o4750, 0o1777, 0o444, 0o000]) {
       const p = join(dir, `m${m.toString(8)}`);

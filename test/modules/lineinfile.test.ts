@@ -34,6 +34,16 @@ describe('lineinfile on a real file', () => {
     expect(await run(args)).toMatchObject({ changed: false, msg: '' });
   });
 
+  it('an edited file keeps its mode, execute, setgid and read-only bits included', async () => {
+    for (const m of [0o755, 0o2750, 0o444, 0o640]) {
+      const p = join(dir, `m${m.toString(8)}`);
+      writeFileSync(p, 'a\n');
+      chmodSync(p, m);
+      expect(await run({ path: p, line: 'b' })).toMatchObject({ changed: true, mode: `0${m.toString(8)}` });
+      expect([readFileSync(p, 'utf8'), mode(p)]).toEqual(['a\nb\n', m.toString(8)]);
+    }
+  });
+
   it('create: makes the file (and its directories) only when asked', async () => {
     const p = join(dir, 'new/dir/hosts');
     expect(await run({ path: p, line: '10.0.0.1 a' })).toMatchObject({ failed: true, changed: false, msg: `Destination ${p} does not exist !` });

@@ -66,7 +66,8 @@ export async function editTextFile(ctx: ModuleContext, o: EditOptions): Promise<
     const attrs = st ? planAttrs(o, st, insp.umask) : undefined;
     const msg = attrs && planChanges(attrs) ? `${out.msg} and ${ATTRS_MSG}` : out.msg;
     if (ctx.check) return { ...extra, changed: true, msg, ...diff };
-    const mode = o.mode === undefined ? undefined : applyMode(parseMode(o.mode), st?.mode ?? defaultMode(insp.umask, false), { isDir: false, umask: insp.umask });
+    // Without a mode the file keeps the one just inspected: given here, it costs no stat and chmod.
+    const mode = o.mode === undefined ? st?.mode : applyMode(parseMode(o.mode), st?.mode ?? defaultMode(insp.umask, false), { isDir: false, umask: insp.umask });
     const w = await writeFile(ctx, {
       path,
       content,

@@ -103,8 +103,10 @@ function finish(o: WriteFileOptions): Shell {
   const keepOwner = o.owner === undefined || o.group === undefined;
   const keepMode = o.mode === undefined;
   const made = creation(o);
+  // A temp file we made already has the old owner when the old file is ours (test's -O/-G, no
+  // process) and the directory does not hand its group down (setgid).
   const fromOld = [
-    keepOwner && `  chown "$(stat -c %u:%g -- "$p")" "$t" 2>/dev/null`,
+    keepOwner && `  { [ -O "$p" ] && [ -G "$p" ] && [ ! -g "$d" ]; } || chown "$(stat -c %u:%g -- "$p")" "$t" 2>/dev/null`,
     keepMode && `  chmod -- "$(stat -c %a -- "$p")" "$t" || oasis_fail "cannot set mode on $t"`,
   ].filter(Boolean);
   // A temp file the shell made already has the umask's mode; mktemp's 0600 needs replacing.
