@@ -74,6 +74,14 @@ function ownProcess(script: string, env: Record<string, string> | undefined): st
   return `${bytesOf(envPrefix(env))}sh -c ${quote(bytesOf(script))}`;
 }
 
+/**
+ * The command running a script that leaves the shell as it was (ExecOptions.inShell) in the
+ * shared shell itself: no fork. `command eval` keeps a syntax error from ending the shell.
+ */
+export function sharedShellCommand(script: string): string {
+  return `command eval ${quote(bytesOf(script))} </dev/null`;
+}
+
 /** `export K='v'; ` for each variable, for a subshell (prefix assignments before eval are not exported). */
 function exportsOf(env: Record<string, string> | undefined): string {
   const prefix = envPrefix(env);

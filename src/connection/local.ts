@@ -9,12 +9,15 @@ import type { Connection, ExecOptions, ExecResult } from './types.js';
 export class LocalConnection implements Connection {
   /** Scripts still running: close() stops them (an interrupted run leaves nothing behind). */
   private readonly running = new Set<() => void>();
+  /** Scripts started (for the Connection interface; see exec for why results carry no seq). */
+  execCount = 0;
 
   constructor(readonly host = 'localhost') {}
 
   exec(script: Shell, options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
       checkScriptSize(script.text);
+      this.execCount++;
       // Under become, sudo resets the environment: env goes into the sudo'd wrapper instead.
       const b = options.become ? becomeArgv(script, options.become, options.env, options.stdin !== undefined) : undefined;
       const [cmd, ...args] = b ? b.argv : ['sh', '-c', script.text];
@@ -67,6 +70,8 @@ export class LocalConnection implements Connection {
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
         };
+        // No seq: local scripts may overlap, and every host on the local connection acts on this
+        // one machine, so none can vouch that what it saw is still so (modules/lib/probe-memory.ts).
         resolve(b ? b.sudo.finish(r) : r);
       });
       child.stdin.on('error', () => {}); // the script may exit without reading its input

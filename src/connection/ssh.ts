@@ -6,7 +6,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { raw, sh, type Shell } from '../shell/sh.js';
 import { becomeWrap, type SudoSession } from './become.js';
-import { EndReader, runCommand, token } from './frame.js';
+import { EndReader, runCommand, sharedShellCommand, token } from './frame.js';
 import { connectClient } from './ssh-connect.js';
 import { UnreachableError, type Connection, type ExecOptions, type ExecResult, type SshTarget } from './types.js';
 
@@ -38,6 +38,7 @@ export async function connectSsh(target: SshTarget): Promise<SshConnection> {
 
 export class SshConnection implements Connection {
   readonly host: string;
+  readonly machine: string;
   /** Channels opened: 1 (the shell); side channels only to stop a timed-out script or a sudo given a wrong password. */
   channelsOpened = 0;
   execCount = 0;
@@ -57,6 +58,7 @@ export class SshConnection implements Connection {
     readonly target: SshTarget,
   ) {
     this.host = target.name;
+    this.machine = `${target.host}:${target.port}`;
     this.where = `${target.name} (${target.host}:${target.port})`;
     client.on('close', () => {
       this.closed = true;
@@ -96,7 +98,7 @@ export class SshConnection implements Connection {
     const io = { stdin: o.stdin, env: o.env };
     const { command, sudo } = o.become
       ? becomeWrap(script, o.become, io)
-      : { command: inShell ? script.text : runCommand(script.text, o.stdin, o.env), sudo: undefined };
+      : { command: inShell ? script.text : o.inShell && !o.env && o.stdin === undefined ? sharedShellCommand(script.text) : runCommand(script.text, o.stdin, o.env), sudo: undefined };
     const s = this.sentinel;
     // One brace group: sh reads all of it before running any of it, so the only thing left
     // on the channel while the script runs is what we write for sudo.
@@ -114,7 +116,7 @@ export class SshConnection implements Connection {
       return Promise.reject(e);
     }
     const { frame, sudo } = framed;
-    this.execCount++;
+    const seq = ++this.execCount;
     return new Promise<ExecResult>((resolve, reject) => {
       const out = new EndReader(this.sentinel);
       const err = new EndReader(this.sentinel);
@@ -133,7 +135,7 @@ export class SshConnection implements Connection {
         if (!out.done || !err.done) return;
         done();
         const r = { code: Number(out.trailer?.trim()), stdout: out.body!.toString('utf8'), stderr: err.body!.toString('utf8') };
-        resolve(sudo ? sudo.finish(r) : r);
+        resolve({ ...(sudo ? sudo.finish(r) : r), seq });
       };
       this.current = {
         stdout: (c) => out.push(c) && finish(),

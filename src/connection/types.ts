@@ -15,12 +15,20 @@ export interface ExecOptions {
   env?: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * The script leaves the shell as it found it (no exit, cd, trap or export; it unsets what it
+   * sets): a persistent shell may run it itself, a process less than apart. Ignored with
+   * become, env or stdin.
+   */
+  inShell?: boolean;
 }
 
 export interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** This script's number on its connection (see Connection.execCount). */
+  seq?: number;
 }
 
 /** Raised when a host cannot be reached at all (refused, timeout, auth, host key). */
@@ -37,6 +45,13 @@ export class UnreachableError extends Error {
 /** One host. Implementations: ssh (one SSH connection + one persistent sh), local. */
 export interface Connection {
   readonly host: string;
+  /**
+   * Scripts started so far. What a script saw on the target is still true while no other has
+   * started since (execCount equals its ExecResult.seq), unless something outside changed it.
+   */
+  readonly execCount: number;
+  /** The address:port it reaches, where there is one: two connections there act on one machine. */
+  readonly machine?: string;
   /** Runs one script (POSIX sh) and resolves when it has finished. Scripts run one at a time. */
   exec(script: Shell, options?: ExecOptions): Promise<ExecResult>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { ModuleRegistry } from '../modules/registry.js';
 import type { TemplateEngine } from '../template/engine.js';
 import type { ConnectionPool } from '../connection/pool.js';
+import type { ProbeMemoryStore } from '../modules/lib/probe-memory.js';
 import type { TagFilter } from './tags.js';
 
 export interface RunOptions {
@@ -39,6 +40,8 @@ export interface RunContext {
   /** groups: every group's hosts, children included (the inventory does not change during a run). */
   groups: Record<string, string[]>;
   inventoryFile?: string;
+  /** What inspections saw on each target, while nothing ran there since. */
+  probeMemory: ProbeMemoryStore;
 }
 
 /** What the run knows about one host across plays. */

@@ -5,7 +5,8 @@ import type { HostState, RunContext } from './context.js';
 import { StepBarrier, PlayAborted } from './barrier.js';
 import { effective, taskLabel, type Scope } from './scope.js';
 import { isSelected } from './tags.js';
-import { renderFlag, runTask } from './task-exec.js';
+import { renderFlag, runTask, type FollowingProbes } from './task-exec.js';
+import { followingProbes } from './lookahead.js';
 import { gatherFacts } from './facts.js';
 import { count } from './counting.js';
 import type { Outcome } from './outcome.js';
@@ -91,8 +92,8 @@ async function gather(run: BatchRun, host: HostState): Promise<boolean> {
 }
 
 async function runItems(run: BatchRun, host: HostState, items: Item[], scope: Scope): Promise<Flow> {
-  for (const item of items) {
-    const flow = item.kind === 'block' ? await runBlock(run, host, item, scope) : await runTaskItem(run, host, item, scope);
+  for (const [i, item] of items.entries()) {
+    const flow = item.kind === 'block' ? await runBlock(run, host, item, scope) : await runTaskItem(run, host, item, scope, items.slice(i + 1));
     if (flow !== 'ok') return flow;
   }
   return 'ok';
@@ -111,7 +112,8 @@ async function runBlock(run: BatchRun, host: HostState, block: Block, scope: Sco
   return flow;
 }
 
-async function runTaskItem(run: BatchRun, host: HostState, task: Task, scope: Scope): Promise<Flow> {
+/** `siblings`: the tasks after this one in its list, for its inspections to probe ahead. */
+async function runTaskItem(run: BatchRun, host: HostState, task: Task, scope: Scope, siblings: readonly Item[] = []): Promise<Flow> {
   const { ctx } = run;
   const eff = effective(scope, task);
   if (!scope.handler && !isSelected(eff.tags, ctx.options.tags)) return 'ok';
@@ -127,7 +129,7 @@ async function runTaskItem(run: BatchRun, host: HostState, task: Task, scope: Sc
   try {
     // end_play is one global step in Ansible (bypass_host_loop): its `when` is judged on the first host, as with run_once.
     const runOnce = task.module === 'meta' && task.args['action'] === 'end_play' ? true : eff.runOnce;
-    outcome = await runMaybeOnce(run, host, task, scope, runOnce);
+    outcome = await runMaybeOnce(run, host, task, scope, runOnce, followingProbes(ctx, host, scope, siblings));
   } catch (e) {
     if (!isUserFacing(e)) throw e;
     failTask(run, host, task, scope, `${taskLabel(task)}: ${e.message}`);
@@ -201,8 +203,8 @@ function failTask(run: BatchRun, host: HostState, task: Task, scope: Scope, msg:
 }
 
 /** run_once: the batch's first host at this task runs it; the others take its result without counting it. */
-async function runMaybeOnce(run: BatchRun, host: HostState, task: Task, scope: Scope, runOnce: unknown): Promise<Outcome | undefined> {
-  if (runOnce === undefined) return runTask(run.ctx, host, task, scope);
+async function runMaybeOnce(run: BatchRun, host: HostState, task: Task, scope: Scope, runOnce: unknown, following?: FollowingProbes): Promise<Outcome | undefined> {
+  if (runOnce === undefined) return runTask(run.ctx, host, task, scope, following);
   let entry = run.runOnce.get(task);
   if (!entry) {
     // Settled once, by the first host here, so that every host agrees on who runs it.

@@ -7,6 +7,7 @@ import { TemplateEngine } from '../template/engine.js';
 import type { RunContext, RunOptions } from './context.js';
 import { groupMembers } from './host-vars.js';
 import { makeHostvars, omitPlaceholder } from './playbook-runner.js';
+import { ProbeMemoryStore } from '../modules/lib/probe-memory.js';
 
 export interface SessionInput {
   inventory: Inventory;
@@ -34,6 +35,7 @@ export function newRunContext(i: SessionInput): RunContext {
     startAt: { name: i.options.startAtTask, started: new Set() },
     groups: groupMembers(i.inventory),
     hostvars: {},
+    probeMemory: new ProbeMemoryStore(),
   };
   ctx.hostvars = makeHostvars(ctx, () => ctx);
   return ctx;

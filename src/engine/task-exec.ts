@@ -4,6 +4,7 @@ import type { Task } from '../model/playbook.js';
 import { isUserFacing, UserError, type SourcePos } from '../model/source.js';
 import { UnreachableError, type BecomeOptions, type Connection } from '../connection/types.js';
 import type { ModuleContext, ModuleResult, RemoteModule } from '../modules/types.js';
+import type { Probe } from '../modules/lib/inspect.js';
 import { conditionsHold, whenPosition } from './conditions.js';
 import { toBool } from '../config/playbook-loader.js';
 import type { HostState, RunContext } from './context.js';
@@ -14,8 +15,22 @@ import { hostVars, taskVars } from './host-vars.js';
 import { planLocal, planRemote } from '../plan/planned.js';
 import { assumedConditions, planCondition } from '../plan/assume.js';
 
+/** Probes of the tasks after this one, as the given become user ('' for none) will run them (engine/lookahead.ts). */
+export type FollowingProbes = (becomeUser: string) => Probe[];
+
+/** What comes after one module run on its host: the loop's remaining items, then the following tasks. */
+interface Ahead {
+  /** The variables of the loop's next items (computed only when asked: an inspection that runs anyway). */
+  restOfLoop: () => Record<string, unknown>[];
+  following?: FollowingProbes;
+}
+
+/** At most this many module runs are looked ahead at, and this many probes ride along with one inspection. */
+export const AHEAD_RUNS = 16;
+const MAX_AHEAD = 64;
+
 /** Runs one task (all loop items, retries, conditions) on one host and reports each result. */
-export async function runTask(ctx: RunContext, host: HostState, task: Task, scope: Scope): Promise<Outcome> {
+export async function runTask(ctx: RunContext, host: HostState, task: Task, scope: Scope, following?: FollowingProbes): Promise<Outcome> {
   const vars = taskVars(ctx, host, scope, task);
   const label = taskLabel(task);
   // no_log is settled before anything is shown: a templated one renders once, with the task's vars.
@@ -28,9 +43,9 @@ export async function runTask(ctx: RunContext, host: HostState, task: Task, scop
         register(host, task, outcome.result);
         return report(ctx, host, task, eff, outcome);
       }
-      return report(ctx, host, task, eff, await runOnce(ctx, host, task, eff, vars));
+      return report(ctx, host, task, eff, await runOnce(ctx, host, task, eff, vars, { restOfLoop: () => [], following }));
     }
-    return await runLoop(ctx, host, task, scope, eff, vars);
+    return await runLoop(ctx, host, task, scope, eff, vars, following);
   } catch (e) {
     if (e instanceof UnreachableError) {
       return report(ctx, host, task, eff, { status: 'unreachable', ignored: false, result: { unreachable: true, changed: false, msg: e.message } });
@@ -63,17 +78,20 @@ function failure(msg: string): Outcome {
   return { status: 'failed', ignored: false, result: { changed: false, failed: true, msg } };
 }
 
-async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scope, eff: Effective, vars: Record<string, unknown>): Promise<Outcome> {
+async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scope, eff: Effective, vars: Record<string, unknown>, following?: FollowingProbes): Promise<Outcome> {
   const items = loopItems(ctx, task, vars);
-  const { loopVar, indexVar } = task.loopControl;
+  const itemVarsOf = loopVarsOf(ctx, host, scope, task);
   const results: Record<string, unknown>[] = [];
   for (const [index, item] of items.entries()) {
-    const itemVars = taskVars(ctx, host, scope, task, { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}) });
+    const itemVars = itemVarsOf(item, index);
     let outcome: Outcome;
     if (!conditionHolds(eff.when, itemVars, !!ctx.options.plan, (c) => whenPosition(scope, task, c))) outcome = skipped('Conditional result was False', ctx.options.plan ? assumedConditions(eff.when, itemVars) : undefined);
-    else outcome = await runOnce(ctx, host, task, eff, itemVars);
+    else {
+      const restOfLoop = () => items.slice(index + 1, index + 1 + AHEAD_RUNS).map((next, i) => itemVarsOf(next, index + 1 + i));
+      outcome = await runOnce(ctx, host, task, eff, itemVars, { restOfLoop, following });
+    }
     if (outcome.status === 'unreachable') return report(ctx, host, task, eff, outcome);
-    const result = { ...outcome.result, item, ansible_loop_var: loopVar };
+    const result = { ...outcome.result, item, ansible_loop_var: task.loopControl.loopVar };
     results.push(result);
     emit(ctx, host, task, eff, { ...outcome, result, ignored: false }, labelFor(ctx, task, itemVars, item));
     if (task.loopControl.pause) await sleep(task.loopControl.pause * 1000);
@@ -92,7 +110,13 @@ async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scop
   return outcome;
 }
 
-function loopItems(ctx: RunContext, task: Task, vars: Record<string, unknown>): unknown[] {
+/** The variables of one loop item: the task's, with the loop variable (and index_var) set. */
+export function loopVarsOf(ctx: RunContext, host: HostState, scope: Scope, task: Task): (item: unknown, index: number) => Record<string, unknown> {
+  const { loopVar, indexVar } = task.loopControl;
+  return (item, index) => taskVars(ctx, host, scope, task, { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}) });
+}
+
+export function loopItems(ctx: RunContext, task: Task, vars: Record<string, unknown>): unknown[] {
   const spec = task.loop as unknown;
   const flatten = typeof spec === 'object' && spec !== null && !Array.isArray(spec) && 'flatten' in spec;
   const raw = flatten ? (spec as { flatten: unknown }).flatten : spec;
@@ -110,11 +134,11 @@ function labelFor(ctx: RunContext, task: Task, vars: Record<string, unknown>, it
 }
 
 /** One execution (one loop item): module, until/retries, changed_when/failed_when, ignore_errors. */
-async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effective, vars: Record<string, unknown>): Promise<Outcome> {
+async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effective, vars: Record<string, unknown>, ahead: Ahead): Promise<Outcome> {
   let attempts = 0;
   for (;;) {
     attempts++;
-    const raw = await runModule(ctx, host, task, eff, vars);
+    const raw = await runModule(ctx, host, task, eff, vars, ahead);
     if (raw.meta) return raw;
     // A planned result is a placeholder: changed_when, failed_when and until cannot judge it.
     if (raw.status === 'skipped' || raw.result['_plan'] !== undefined) {
@@ -155,7 +179,7 @@ function register(host: HostState, task: Task, result: Record<string, unknown>):
   if (task.register) host.facts[task.register] = result;
 }
 
-async function runModule(ctx: RunContext, host: HostState, task: Task, eff: Effective, vars: Record<string, unknown>): Promise<Outcome> {
+async function runModule(ctx: RunContext, host: HostState, task: Task, eff: Effective, vars: Record<string, unknown>, ahead: Ahead): Promise<Outcome> {
   const def = ctx.modules.get(task.module);
   if (!def) throw new UserError(`unknown module '${task.module}'`, task.pos);
   const check = eff.checkMode === undefined ? ctx.options.check : renderFlag(ctx, task, eff.checkMode, vars);
@@ -186,11 +210,34 @@ async function runModule(ctx: RunContext, host: HostState, task: Task, eff: Effe
   // One fork covers connecting and running: -f bounds SSH handshakes too.
   const result: ModuleResult = await ctx.forks.add(async () => {
     const target = await targetConnection(ctx, host, eff, vars, task);
-    const mctx: ModuleContext = { check, diff: ctx.options.diff, exec: (script, o) => target.exec(script, { stdin: o?.stdin, become, env }), ...files };
-    return (def as RemoteModule).run(args, mctx);
+    const user = become?.user ?? '';
+    // A delegated task's target is another host's: what follows here is not about it.
+    const upcoming = () =>
+      eff.delegateTo !== undefined
+        ? []
+        : [...ahead.restOfLoop().flatMap((v) => moduleProbes(ctx, def as RemoteModule, task, v, { check, diff: ctx.options.diff })), ...(ahead.following?.(user) ?? [])].slice(0, MAX_AHEAD);
+    const memory = ctx.probeMemory.forTask(target, user, upcoming);
+    const mctx: ModuleContext = { check, diff: ctx.options.diff, exec: (script, o) => target.exec(script, { stdin: o?.stdin, inShell: o?.inShell, become, env }), memory, ...files };
+    const out = await (def as RemoteModule).run(args, mctx);
+    ctx.probeMemory.settled(target, out.changed === true);
+    return out;
   });
   const status = result.failed ? 'failed' : result.changed ? 'changed' : 'ok';
   return { status, ignored: false, result: { ...result } };
+}
+
+/**
+ * What a run of `task` with these variables will inspect first, as far as can be told now: a
+ * hint for an earlier inspection to take along, so anything that fails gives none.
+ */
+export function moduleProbes(ctx: RunContext, def: RemoteModule, task: Task, vars: Record<string, unknown>, mode: Pick<ModuleContext, 'check' | 'diff'>): Probe[] {
+  if (!def.probes) return [];
+  try {
+    const args = renderArgs(ctx, task, vars);
+    return ctx.modules.check(task.module, args) ? [] : def.probes(args, mode);
+  } catch {
+    return [];
+  }
 }
 
 /** A boolean keyword (no_log, run_once, ignore_errors…), templated or not; absent is false. */
@@ -220,7 +267,7 @@ async function targetConnection(ctx: RunContext, host: HostState, eff: Effective
   return ctx.connections.get({ name: delegate });
 }
 
-function becomeFor(ctx: RunContext, task: Task, eff: Effective, vars: Record<string, unknown>): BecomeOptions | undefined {
+export function becomeFor(ctx: RunContext, task: Task, eff: Effective, vars: Record<string, unknown>): BecomeOptions | undefined {
   const on = eff.become !== undefined ? eff.become : vars['ansible_become'];
   if (!renderFlag(ctx, task, on, vars)) return undefined;
   const user = String(renderValue(ctx, task, eff.becomeUser ?? vars['ansible_become_user'] ?? 'root', vars));

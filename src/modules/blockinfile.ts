@@ -1,7 +1,7 @@
 import type { RemoteModule } from './types.js';
 import { ATTR_SCHEMA, type AttrArgs } from './lib/attrs.js';
 import { blockinfile as placeBlock } from './lib/blockinfile-core.js';
-import { editTextFile } from './lib/edit-file.js';
+import { editFileProbes, editTextFile } from './lib/edit-file.js';
 import { pathArg } from './lib/paths.js';
 import { compilePyRegex } from './lib/pyregex.js';
 import { fail } from './lib/result.js';
@@ -52,6 +52,7 @@ export const blockinfile: RemoteModule<BlockinfileArgs> = {
     example: "- blockinfile:\n    path: /etc/hosts\n    marker: '# {mark} lab hosts'\n    block: |\n      10.0.0.10 node1\n      10.0.0.11 node2",
   },
   supportsCheckMode: () => true,
+  probes: editFileProbes,
   async run(args, ctx) {
     const path = pathArg(args);
     if (!path) return fail('path is required');

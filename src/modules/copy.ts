@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JsonSchema, ModuleContext, ModuleResult, RemoteModule } from './types.js';
 import { ATTR_SCHEMA, applyAttrs, checkModeArg, planAttrs, planChanges, predictStat, statResult, type AttrArgs } from './lib/attrs.js';
-import { inspect, type PathInfo, type Probe } from './lib/inspect.js';
+import { inspect, recall, type PathInfo, type Probe } from './lib/inspect.js';
 import { applyMode, defaultMode, formatMode, parseMode } from './lib/mode.js';
 import { ancestors, basename, dirname, joinPath } from './lib/paths.js';
 import { diffLines, fail, makeDiff } from './lib/result.js';
@@ -48,6 +48,17 @@ export interface DeployOptions extends AttrArgs {
   directoryMode?: string | number;
 }
 
+/** What deployContent inspects first: dest, its directory, and dest/<src name> in case dest is a directory. */
+export function deployProbes(dest: string, srcName: string | undefined, ctx: Pick<ModuleContext, 'diff'>): Probe[] {
+  const destDir = dest.endsWith('/') ? dest.replace(/\/+$/, '') || '/' : dest;
+  const probes: Probe[] = [
+    { path: destDir, checksum: true, content: ctx.diff, maxContent: MAX_DIFF },
+    { path: dirname(destDir) },
+  ];
+  if (srcName !== undefined) probes.push({ path: joinPath(destDir, srcName), checksum: true, content: ctx.diff, maxContent: MAX_DIFF });
+  return probes;
+}
+
 /**
  * Puts `content` at `dest` the way ansible.builtin.copy does: compare sha1 on the target, write
  * atomically only when it differs, then settle mode/owner/group. Shared by copy and template.
@@ -60,15 +71,13 @@ export async function deployContent(o: DeployOptions, ctx: ModuleContext): Promi
   const slash = o.dest.endsWith('/');
   if (slash && o.srcName === undefined) return fail(`can not use content with a dir as dest: ${o.dest}`, { dest: o.dest });
   const destDir = slash ? o.dest.replace(/\/+$/, '') || '/' : o.dest;
-  const probes: Probe[] = [
-    { path: destDir, checksum: true, content: ctx.diff, maxContent: MAX_DIFF },
-    { path: dirname(destDir) },
-  ];
-  if (o.srcName !== undefined) probes.push({ path: joinPath(destDir, o.srcName), checksum: true, content: ctx.diff, maxContent: MAX_DIFF });
+  const probes = deployProbes(o.dest, o.srcName, ctx);
   const checksum = createHash('sha1').update(o.content).digest('hex');
-  // A changed file in one round trip where the write does not depend on the inspection (lib/eager-write.ts).
-  const eager = eagerWriteScript({ ...o, dest: destDir, checksum }, ctx);
-  const insp = await inspect(ctx, eager ? eagerProbes(probes) : probes, undefined, eager);
+  // A changed file in one round trip where the write does not depend on the inspection
+  // (lib/eager-write.ts); none at all when an earlier inspection has seen it all.
+  const known = recall(ctx, probes);
+  const eager = known ? undefined : eagerWriteScript({ ...o, dest: destDir, checksum }, ctx);
+  const insp = known ?? (await inspect(ctx, eager ? eagerProbes(probes) : probes, undefined, eager));
   if ('error' in insp) return fail(`Could not inspect ${o.dest}: ${insp.error}`, { dest: o.dest });
   const early = eager && eagerOutcome(insp.stdout);
   if (early) {
@@ -151,6 +160,7 @@ export const copy: RemoteModule<CopyArgs> = {
     example: "- copy:\n    src: files/motd\n    dest: /etc/motd\n    owner: root\n    group: root\n    mode: '0644'\n    backup: true",
   },
   supportsCheckMode: () => true,
+  probes: (args, ctx) => deployProbes(args.dest, args.src === undefined ? undefined : basename(args.src), ctx),
   async run(args, ctx) {
     if ((args.content === undefined) === (args.src === undefined)) return fail('exactly one of src or content is required', { dest: args.dest });
     let content: Buffer;

@@ -3,12 +3,25 @@ import type { ModuleContext, ModuleResult, RemoteModule } from './types.js';
 import { ATTR_SCHEMA, checkModeArg, statResult } from './lib/attrs.js';
 import { HANDLERS, isOutcome, type Env, type FileArgs, type State } from './lib/file-states.js';
 import { parseStamps, parseTimeArg, stampProbe } from './lib/file-times.js';
-import { STAT_FORMAT, inspect, parseStat, stateOf } from './lib/inspect.js';
+import { STAT_FORMAT, inspect, parseStat, recall, stateOf, type Probe } from './lib/inspect.js';
 import { basename, dirname, joinPath, pathArg } from './lib/paths.js';
 import { diffLines, fail } from './lib/result.js';
 import { eagerDirectory, eagerOutcome } from './lib/eager-write.js';
 
 export type { FileArgs };
+
+/** What runFile inspects: the path, the link source, the parent, and src inside a directory path. */
+function fileProbes(args: FileArgs, path: string): Probe[] {
+  const src = args.src;
+  const srcPath = src === undefined ? path : args.state === 'hard' || src.startsWith('/') ? src : joinPath(dirname(path), src);
+  return [
+    { path, tree: args.recurse === true, emptiness: args.state === 'link' },
+    { path: srcPath },
+    { path: dirname(path) },
+    // Only hard links use it (a src inside a directory dest); without src it repeats probe 0, which inspect() runs once.
+    { path: src === undefined ? path : joinPath(path, basename(src)) },
+  ];
+}
 
 async function runFile(args: FileArgs, ctx: ModuleContext): Promise<ModuleResult> {
   const path = pathArg(args);
@@ -26,21 +39,13 @@ async function runFile(args: FileArgs, ctx: ModuleContext): Promise<ModuleResult
   if ('error' in atime) return fail(atime.error, { path });
 
   const src = args.src;
-  const srcPath = src === undefined ? path : args.state === 'hard' || src.startsWith('/') ? src : joinPath(dirname(path), src);
-  // A missing directory is made in the inspection's round trip (lib/eager-write.ts).
-  const eager = eagerDirectory(args, path, [mtime, atime], ctx);
-  const insp = await inspect(
-    ctx,
-    [
-      { path, tree: args.recurse === true, emptiness: args.state === 'link' },
-      { path: srcPath },
-      { path: dirname(path) },
-      // Only hard links use it (a src inside a directory dest); without src it repeats probe 0, which inspect() runs once.
-      { path: src === undefined ? path : joinPath(path, basename(src)) },
-    ],
-    stampProbe([mtime, atime]),
-    eager?.script,
-  );
+  const probes = fileProbes(args, path);
+  const stamps = stampProbe([mtime, atime]);
+  // A missing directory is made in the inspection's round trip (lib/eager-write.ts); no round
+  // trip at all when an earlier inspection has seen everything.
+  const known = stamps ? undefined : recall(ctx, probes);
+  const eager = known ? undefined : eagerDirectory(args, path, [mtime, atime], ctx);
+  const insp = known ?? (await inspect(ctx, probes, stamps, eager?.script));
   if ('error' in insp) return fail(`Could not inspect ${path}: ${insp.error}`, { path });
   const early = eager && eagerOutcome(insp.stdout);
   if (early) {
@@ -103,5 +108,9 @@ export const file: RemoteModule<FileArgs> = {
     example: "- file:\n    path: /srv/app\n    state: directory\n    owner: app\n    group: app\n    mode: '0755'",
   },
   supportsCheckMode: () => true,
+  probes: (args) => {
+    const path = pathArg(args);
+    return path ? fileProbes(args, path) : [];
+  },
   run: runFile,
 };

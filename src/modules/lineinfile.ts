@@ -1,6 +1,6 @@
 import type { RemoteModule } from './types.js';
 import { ATTR_SCHEMA, type AttrArgs } from './lib/attrs.js';
-import { editTextFile } from './lib/edit-file.js';
+import { editFileProbes, editTextFile } from './lib/edit-file.js';
 import { absent, present } from './lib/lineinfile-core.js';
 import { pathArg } from './lib/paths.js';
 import { compilePyRegex } from './lib/pyregex.js';
@@ -51,6 +51,7 @@ export const lineinfile: RemoteModule<LineinfileArgs> = {
     example: "- lineinfile:\n    path: /etc/ssh/sshd_config\n    regexp: '^#?PermitRootLogin'\n    line: PermitRootLogin no\n    backup: true",
   },
   supportsCheckMode: () => true,
+  probes: editFileProbes,
   async run(args, ctx) {
     const path = pathArg(args);
     if (!path) return fail('path is required');

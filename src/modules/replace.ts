@@ -1,6 +1,6 @@
 import type { RemoteModule } from './types.js';
 import { ATTR_SCHEMA, type AttrArgs } from './lib/attrs.js';
-import { editTextFile } from './lib/edit-file.js';
+import { editFileProbes, editTextFile } from './lib/edit-file.js';
 import { pathArg } from './lib/paths.js';
 import { compilePyRegex, pySubn } from './lib/pyregex.js';
 import { fail } from './lib/result.js';
@@ -40,6 +40,7 @@ export const replace: RemoteModule<ReplaceArgs> = {
     example: "- replace:\n    path: /etc/hosts\n    regexp: '(\\s+)old\\.host\\.name(\\s+.*)?$'\n    replace: '\\1new.host.name\\2'",
   },
   supportsCheckMode: () => true,
+  probes: editFileProbes,
   async run(args, ctx) {
     const path = pathArg(args);
     if (!path) return fail('path is required');

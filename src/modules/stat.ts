@@ -1,5 +1,5 @@
 import type { RemoteModule } from './types.js';
-import { CHECKSUM_ALGORITHMS, inspect, type ChecksumAlgorithm } from './lib/inspect.js';
+import { CHECKSUM_ALGORITHMS, inspect, type ChecksumAlgorithm, type Probe } from './lib/inspect.js';
 import { formatMode } from './lib/mode.js';
 import { fail } from './lib/result.js';
 
@@ -11,6 +11,11 @@ export interface StatArgs {
 }
 
 /** ansible.builtin.stat: facts about a path, in Ansible's field names. Never changes anything. */
+/** The one probe the stat module asks for. */
+function statProbes(args: StatArgs): Probe[] {
+  return [{ path: args.path, checksum: args.get_checksum !== false, checksumAlgorithm: args.checksum_algorithm ?? 'sha1', access: true, realpath: true }];
+}
+
 export const stat: RemoteModule<StatArgs> = {
   kind: 'remote',
   name: 'stat',
@@ -30,11 +35,9 @@ export const stat: RemoteModule<StatArgs> = {
     example: '- stat:\n    path: /etc/foo.conf\n  register: foo\n- debug:\n    msg: "foo is a directory"\n  when: foo.stat.exists and foo.stat.isdir',
   },
   supportsCheckMode: () => true,
+  probes: statProbes,
   async run(args, ctx) {
-    const algorithm = args.checksum_algorithm ?? 'sha1';
-    const insp = await inspect(ctx, [
-      { path: args.path, checksum: args.get_checksum !== false, checksumAlgorithm: algorithm, access: true, realpath: true },
-    ]);
+    const insp = await inspect(ctx, statProbes(args));
     if ('error' in insp) return fail(`Could not stat ${args.path}: ${insp.error}`, { path: args.path });
     const info = insp.paths[0]!;
     const st = args.follow ? info.stat : info.lstat;

@@ -1,5 +1,5 @@
 import type { RemoteModule } from './types.js';
-import { DEPLOY_SCHEMA, deployContent } from './copy.js';
+import { DEPLOY_SCHEMA, deployContent, deployProbes } from './copy.js';
 import type { AttrArgs } from './lib/attrs.js';
 import { basename } from './lib/paths.js';
 import { fail } from './lib/result.js';
@@ -30,6 +30,7 @@ export const template: RemoteModule<TemplateArgs> = {
     example: "- template:\n    src: templates/nginx.conf.hbs\n    dest: /etc/nginx/nginx.conf\n    mode: '0644'\n    backup: true",
   },
   supportsCheckMode: () => true,
+  probes: (args, ctx) => deployProbes(args.dest, basename(args.src), ctx),
   async run(args, ctx) {
     let text: string;
     try {

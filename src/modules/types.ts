@@ -1,5 +1,7 @@
 import type { Shell } from '../shell/sh.js';
 import type { ExecResult } from '../connection/types.js';
+import type { Probe } from './lib/inspect.js';
+import type { ProbeMemory } from './lib/probe-memory.js';
 
 /** A JSON Schema object (draft 2020-12 subset) describing a module's arguments. */
 export type JsonSchema = Record<string, unknown>;
@@ -25,11 +27,13 @@ export interface ModuleContext {
    * Runs one POSIX sh script on the target (become and environment already applied by the
    * engine). Each call is one round trip: a module should need one, at most two.
    */
-  exec(script: Shell, options?: { stdin?: string | Buffer }): Promise<ExecResult>;
+  exec(script: Shell, options?: { stdin?: string | Buffer; inShell?: boolean }): Promise<ExecResult>;
   /** Reads a controller-side file named by `src:` (resolved against the playbook/role dirs). */
   readLocalFile(path: string): Promise<Buffer>;
   /** Renders a controller-side handlebars template file with the task's variables. */
   renderTemplate(path: string): Promise<string>;
+  /** What inspections on this target have seen while nothing ran there since (lib/probe-memory.ts). */
+  memory?: ProbeMemory;
 }
 
 /** A module that acts on the target through `ctx.exec`. */
@@ -43,5 +47,10 @@ export interface RemoteModule<A = any> {
   freeForm?: string;
   /** False when the module cannot predict its effect in check mode (it is then skipped). */
   supportsCheckMode?: (args: A) => boolean;
+  /**
+   * The probes run() inspects first, for these (valid) arguments: an earlier task's inspection
+   * takes them along, and run() may then need no round trip at all.
+   */
+  probes?: (args: A, ctx: Pick<ModuleContext, 'check' | 'diff'>) => Probe[];
   run(args: A, ctx: ModuleContext): Promise<ModuleResult>;
 }

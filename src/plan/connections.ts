@@ -25,6 +25,7 @@ export class PlanConnections extends ConnectionPool {
 }
 
 class PlannedFacts implements Connection {
+  readonly execCount = 0;
   constructor(
     readonly host: string,
     private readonly metadata: unknown,

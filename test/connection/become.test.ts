@@ -44,17 +44,17 @@ describe('over SSH, logged in as the lab user', () => {
   afterAll(() => c.close());
 
   test('runs as root with the password; nothing of sudo shows in the output', async () => {
-    expect(keep(await c.exec(raw('id -un'), { become: become() }))).toEqual({ code: 0, stdout: 'root\n', stderr: '' });
-    expect(keep(await c.exec(raw('id -un')))).toEqual({ code: 0, stdout: `${lab.become.user}\n`, stderr: '' });
+    expect(keep(await c.exec(raw('id -un'), { become: become() }))).toMatchObject({ code: 0, stdout: 'root\n', stderr: '' });
+    expect(keep(await c.exec(raw('id -un')))).toMatchObject({ code: 0, stdout: `${lab.become.user}\n`, stderr: '' });
     // sudo now remembers the shell (no prompt): the same path must work without writing a password.
-    expect(keep(await c.exec(raw('id -un; echo e >&2; exit 4'), { become: become() }))).toEqual({ code: 4, stdout: 'root\n', stderr: 'e\n' });
+    expect(keep(await c.exec(raw('id -un; echo e >&2; exit 4'), { become: become() }))).toMatchObject({ code: 4, stdout: 'root\n', stderr: 'e\n' });
     expect(c.channelsOpened).toBe(1);
   });
 
   test('the script never reads the channel: stdin is /dev/null or exactly the given bytes', async () => {
     expect(keep(await c.exec(raw('cat; echo done'), { become: become() }))).toMatchObject({ code: 0, stdout: 'done\n' });
     const r = keep(await c.exec(raw('cat; printf "|%s" "$V"'), { become: become(), stdin: "a'b\nno newline", env: { V: 'v $x' } }));
-    expect(r).toEqual({ code: 0, stdout: "a'b\nno newline|v $x", stderr: '' });
+    expect(r).toMatchObject({ code: 0, stdout: "a'b\nno newline|v $x", stderr: '' });
     const bytes = Buffer.from([0, 1, 0xff, 0x27, 10, 0]);
     const hex = keep(await c.exec(raw('od -An -v -tx1 | tr -d " \\n"'), { become: become(), stdin: bytes }));
     expect(hex.stdout).toBe(bytes.toString('hex'));
@@ -96,7 +96,7 @@ describe('wrong or missing password', () => {
     expect(r.stderr).toMatch(/^incorrect sudo password \(become user root\)/);
     expect(r.stderr).not.toContain('not-the-password');
     console.log(`wrong password: ${JSON.stringify(r)} after ${Date.now() - t0} ms`);
-    expect(keep(await c.exec(raw('echo still usable')))).toEqual({ code: 0, stdout: 'still usable\n', stderr: '' });
+    expect(keep(await c.exec(raw('echo still usable')))).toMatchObject({ code: 0, stdout: 'still usable\n', stderr: '' });
     expect(keep(await c.exec(raw('id -un'), { become: become() })).stdout).toBe('root\n');
     await c.close();
   });
@@ -113,8 +113,8 @@ describe('wrong or missing password', () => {
 
 test('over SSH as root: become root needs no password and writes none', async () => {
   const c = await connectSsh(target('root'));
-  expect(await c.exec(raw('id -un; cat'), { become: { user: 'root' }, stdin: 'in' })).toEqual({ code: 0, stdout: 'root\nin', stderr: '' });
-  expect(await c.exec(raw('id -un'), { become: { user: lab.become.user } })).toEqual({ code: 0, stdout: `${lab.become.user}\n`, stderr: '' });
+  expect(await c.exec(raw('id -un; cat'), { become: { user: 'root' }, stdin: 'in' })).toMatchObject({ code: 0, stdout: 'root\nin', stderr: '' });
+  expect(await c.exec(raw('id -un'), { become: { user: lab.become.user } })).toMatchObject({ code: 0, stdout: `${lab.become.user}\n`, stderr: '' });
   await c.close();
 });
 
@@ -160,10 +160,10 @@ process.stdout.write(JSON.stringify(results));
     const { stdout } = await child;
     const results = JSON.parse(stdout) as { r: ExecResult }[];
     results.forEach((x) => keep(x.r));
-    expect(results[0]!.r).toEqual({ code: 0, stdout: 'root\npayload', stderr: '' });
+    expect(results[0]!.r).toMatchObject({ code: 0, stdout: 'root\npayload', stderr: '' });
     // sudo caches per parent process: our spawned sudo is a new child each time, so it asks again.
     expect(results[1]!.r.code).not.toBe(0);
     expect(results[1]!.r.stderr).toMatch(/^incorrect sudo password/);
-    expect(results[2]!.r).toEqual({ code: 0, stdout: 'root\npayload', stderr: '' });
+    expect(results[2]!.r).toMatchObject({ code: 0, stdout: 'root\npayload', stderr: '' });
   });
 });

@@ -74,9 +74,9 @@ describe('one persistent shell', () => {
   });
 
   test('exit codes, stderr kept apart, no trailing newline', async () => {
-    expect(await c.exec(raw('echo out; echo err >&2; exit 3'))).toEqual({ code: 3, stdout: 'out\n', stderr: 'err\n' });
-    expect(await c.exec(raw('printf abc; printf def >&2'))).toEqual({ code: 0, stdout: 'abc', stderr: 'def' });
-    expect(await c.exec(raw(''))).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(await c.exec(raw('echo out; echo err >&2; exit 3'))).toMatchObject({ code: 3, stdout: 'out\n', stderr: 'err\n' });
+    expect(await c.exec(raw('printf abc; printf def >&2'))).toMatchObject({ code: 0, stdout: 'abc', stderr: 'def' });
+    expect(await c.exec(raw(''))).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect((await c.exec(raw('false'))).code).toBe(1);
     expect((await c.exec(raw('kill -9 $$'))).code).toBe(137);
   });
@@ -87,8 +87,20 @@ describe('one persistent shell', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/syntax error/i);
     expect(await c.exec(raw("echo 'unterminated"))).toMatchObject({ code: 2 });
-    expect(await c.exec(raw('exec >&-; exec 2>&-; exit 5'))).toEqual({ code: 5, stdout: '', stderr: '' });
-    expect(await c.exec(raw('echo still here'))).toEqual({ code: 0, stdout: 'still here\n', stderr: '' });
+    expect(await c.exec(raw('exec >&-; exec 2>&-; exit 5'))).toMatchObject({ code: 5, stdout: '', stderr: '' });
+    expect(await c.exec(raw('echo still here'))).toMatchObject({ code: 0, stdout: 'still here\n', stderr: '' });
+  });
+
+  test('inShell runs a script in the shared shell itself (no fork); a syntax error there does not end it; env or stdin run it apart', async () => {
+    const parent = raw('sh -c \'echo $PPID\'');
+    expect((await c.exec(parent, { inShell: true })).stdout).toBe(`${c.shellPid}\n`);
+    expect((await c.exec(parent)).stdout).not.toBe(`${c.shellPid}\n`);
+    const bad = await c.exec(raw('echo x; if then fi (('), { inShell: true });
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/syntax error/i)]);
+    expect((await c.exec(raw('echo alive'), { inShell: true })).stdout).toBe('alive\n');
+    expect((await c.exec(parent, { inShell: true, env: { X: '1' } })).stdout).not.toBe(`${c.shellPid}\n`);
+    expect((await c.exec(raw('cat'), { inShell: true, stdin: 'in' })).stdout).toBe('in');
+    expect((await c.exec(raw('echo "[$X]"'))).stdout).toBe('[]\n');
   });
 
   test('script state does not leak between execs; env is per script', async () => {
@@ -134,8 +146,12 @@ describe('one persistent shell', () => {
         c.exec(sh`printf '%s\n' ${i} >> ${file}; sleep 0.00${i % 3}; printf %s ${i}; printf %s ${`e${i}`} >&2`, i % 2 ? { stdin: `in${i}` } : {}),
       ),
     );
-    results.forEach((r, i) => expect(r).toEqual({ code: 0, stdout: String(i), stderr: `e${i}` }));
+    results.forEach((r, i) => expect(r).toMatchObject({ code: 0, stdout: String(i), stderr: `e${i}` }));
     expect(readFileSync(file, 'utf8')).toBe(Array.from({ length: 40 }, (_, i) => `${i}\n`).join(''));
+    // Each result carries its script's number; the count is at the last one.
+    const first = results[0]!.seq!;
+    expect(results.map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, i) => first + i));
+    expect(c.execCount).toBe(first + 39);
     expect(c.channelsOpened).toBe(1);
   });
 });
@@ -220,7 +236,7 @@ describe('failures', () => {
     try {
       const c = await connectSsh(target(1));
       expect(c.shellPid).toBeGreaterThan(1);
-      expect(await c.exec(raw('echo clean'))).toEqual({ code: 0, stdout: 'clean\n', stderr: '' });
+      expect(await c.exec(raw('echo clean'))).toMatchObject({ code: 0, stdout: 'clean\n', stderr: '' });
       await c.close();
     } finally {
       rmSync(rc);

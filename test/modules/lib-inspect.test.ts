@@ -1,7 +1,9 @@
-import { mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inspect, parseInspection, stateOf } from '../../src/modules/lib/inspect.js';
+import { inspect, inspectScript, parseInspection, stateOf } from '../../src/modules/lib/inspect.js';
+import { LocalConnection } from '../../src/connection/local.js';
 import { decodeText, diffText, readLines, splitLinesKeepEnds } from '../../src/modules/lib/text.js';
 import { localModuleContext, tempDir } from '../helpers/module-context.js';
 
@@ -46,6 +48,39 @@ describe('inspect', () => {
     expect(stateOf(missing!.lstat)).toBe('absent');
     expect(big!.content).toBeUndefined();
     expect(big!.contentTooLarge).toBe(true);
+  });
+
+  it('checksums many files with one sha1sum: links followed, odd names, unreadable and missing files, other algorithms', async () => {
+    const sha = (algo: string, text: string) => createHash(algo).update(text).digest('hex');
+    const names = ['a', 'b c', "it's", '-dash', 'back\\slash', 'new\nline'];
+    for (const n of names) writeFileSync(join(dir, n), `content of ${n}`);
+    symlinkSync('a', join(dir, 'link'));
+    mkdirSync(join(dir, 'dir'));
+    writeFileSync(join(dir, 'secret'), 'x');
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'secret'), 0o600);
+    const probes = [...names, 'link', 'dir', 'missing', 'secret'].map((n) => ({ path: join(dir, n), checksum: true }));
+    const sansNewline = probes.filter((p) => !p.path.includes('\n'));
+    // One sha1sum for all of them, unless a name holds a newline (then each probe runs its own).
+    expect(inspectScript(sansNewline).text.match(/sha1sum --/g)).toHaveLength(1);
+    expect(inspectScript(probes).text).not.toContain('sha1sum --');
+    for (const asked of [probes, sansNewline]) {
+      const insp = await inspect(ctx, asked);
+      if ('error' in insp) throw new Error(insp.error);
+      const sums = Object.fromEntries(insp.paths.map((p) => [p.path.slice(dir.length + 1), p.checksum]));
+      for (const n of names.filter((x) => asked.some((p) => p.path === join(dir, x)))) expect(sums[n]).toBe(sha('sha1', `content of ${n}`));
+      expect([sums['link'], sums['dir'], sums['missing']]).toEqual([sha('sha1', 'content of a'), undefined, undefined]);
+    }
+    if (process.getuid?.() === 0) {
+      const conn = new LocalConnection();
+      const asNobody = { ...ctx, exec: ((s, o) => conn.exec(s, { ...o, become: { user: 'nobody' } })) as typeof ctx.exec };
+      const insp = await inspect(asNobody, [{ path: join(dir, 'secret'), checksum: true }, { path: join(dir, 'a'), checksum: true }]);
+      if ('error' in insp) throw new Error(insp.error);
+      expect(insp.paths.map((p) => [p.readable, p.checksum])).toEqual([[false, undefined], [true, sha('sha1', 'content of a')]]);
+    }
+    const other = await inspect(ctx, [{ path: join(dir, 'a'), checksum: true, checksumAlgorithm: 'sha256' }, { path: join(dir, 'b c'), checksum: true }]);
+    if ('error' in other) throw new Error(other.error);
+    expect(other.paths.map((p) => p.checksum)).toEqual([sha('sha256', 'content of a'), sha('sha1', 'content of b c')]);
   });
 
   it('decodes the od fallback used when base64 is missing', () => {

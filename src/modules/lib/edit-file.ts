@@ -5,9 +5,9 @@
  */
 import type { ModuleContext, ModuleResult } from '../types.js';
 import { applyAttrs, checkModeArg, planAttrs, planChanges, predictStat, statResult, type AttrArgs } from './attrs.js';
-import { inspect } from './inspect.js';
+import { inspect, type Probe } from './inspect.js';
 import { applyMode, defaultMode, parseMode } from './mode.js';
-import { ancestors, dirname } from './paths.js';
+import { ancestors, dirname, pathArg } from './paths.js';
 import { PyRegexError } from './pyregex.js';
 import { fail } from './result.js';
 import { decodeText, diffText, type TextCodec } from './text.js';
@@ -32,11 +32,22 @@ export interface EditOptions extends AttrArgs {
 
 const ATTRS_MSG = 'ownership, perms or SE linux context changed';
 
+/** What editTextFile inspects: the file's content and its directory. */
+function editProbes(path: string): Probe[] {
+  return [{ path, content: true }, { path: dirname(path) }];
+}
+
+/** The `probes` of the modules built on editTextFile (lineinfile, blockinfile, replace). */
+export function editFileProbes(args: Parameters<typeof pathArg>[0]): Probe[] {
+  const path = pathArg(args);
+  return path ? editProbes(path) : [];
+}
+
 export async function editTextFile(ctx: ModuleContext, o: EditOptions): Promise<ModuleResult> {
   const { path } = o;
   const modeErr = checkModeArg(o.mode);
   if (modeErr) return fail(modeErr, { path });
-  const insp = await inspect(ctx, [{ path, content: true }, { path: dirname(path) }]);
+  const insp = await inspect(ctx, editProbes(path));
   if ('error' in insp) return fail(`Could not read ${path}: ${insp.error}`, { path });
   const [info, parent] = insp.paths;
   const st = info!.stat;

@@ -5,6 +5,7 @@
  */
 import { lines, raw, sh, type Shell } from '../../shell/sh.js';
 import type { ModuleContext } from '../types.js';
+import { probeKey } from './probe-memory.js';
 
 /** Checksum tools present in both coreutils and BusyBox (`<name>sum`). */
 export const CHECKSUM_ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha512'] as const;
@@ -78,7 +79,7 @@ export interface Inspection {
 export const STAT_FORMAT = '%f|%u|%g|%s|%Y|%X|%Z|%h|%i|%d|%U|%G';
 
 // The probe function: $1 index, $2 path, $3 flags (c checksum, b content, t tree, a access, r realpath,
-// e emptiness, s lstat here rather than in oasis_lstats),
+// e emptiness, s lstat here rather than in oasis_lstats, u say if unreadable: oasis_sums has the checksum),
 // $4 the largest content to send (empty: no limit), $5 the checksum tool.
 const PROBE_FN = raw(`oasis_probe() {
   [ -e "$2" ] || [ -L "$2" ] || return 0
@@ -89,11 +90,11 @@ const PROBE_FN = raw(`oasis_probe() {
   fi
   case $3 in *r*) printf '%s:realpath=%s\\n' "$1" "$(readlink -f -- "$2" 2>/dev/null)" ;; esac
   case $3 in *a*)
-    a=; [ -r "$2" ] && a=\${a}r; [ -w "$2" ] && a=\${a}w; [ -x "$2" ] && a=\${a}x
-    printf '%s:access=%s\\n' "$1" "$a" ;;
+    oasis_a=; [ -r "$2" ] && oasis_a=\${oasis_a}r; [ -w "$2" ] && oasis_a=\${oasis_a}w; [ -x "$2" ] && oasis_a=\${oasis_a}x
+    printf '%s:access=%s\\n' "$1" "$oasis_a" ;;
   esac
   if [ -f "$2" ]; then
-    case $3 in *[cb]*) [ -r "$2" ] || printf '%s:unreadable=1\\n' "$1" ;; esac
+    case $3 in *[cbu]*) [ -r "$2" ] || printf '%s:unreadable=1\\n' "$1" ;; esac
     case $3 in *c*) if [ -r "$2" ]; then printf '%s:sum=' "$1"; "$5" < "$2" || echo; fi ;; esac
     case $3 in *b*) if [ ! -r "$2" ]; then :
       elif [ -n "$4" ] && [ "$(stat -L -c %s -- "$2")" -gt "$4" ]; then printf '%s:toolarge=1\\n' "$1"
@@ -127,21 +128,42 @@ const LSTATS_FN = raw(`oasis_lstats() {
   printf 'lstats:end\\n'
 }`);
 
+// The sha1 of every regular, readable file among "index path" pairs from ONE sha1sum process:
+// "sums=<indices>", then sha1sum's "<hex>  <path>" lines in that order, "sums:end".
+const SUMS_FN = raw(`oasis_sums() {
+  oasis_x=
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    if [ -f "$2" ] && [ -r "$2" ]; then oasis_x="$oasis_x $1"; set -- "$@" "$2"; fi
+    shift 2
+  done
+  shift
+  printf 'sums=%s\\n' "$oasis_x"
+  [ $# -eq 0 ] || sha1sum -- "$@" 2>/dev/null
+  printf 'sums:end\\n'
+}`);
+
+const UNSET = 'unset -f oasis_probe oasis_lstats oasis_sums; unset oasis_a oasis_n oasis_k oasis_x oasis_p oasis_s';
+
 /** `first` runs before the probes (they then see what it changed), `extra` after them. */
 export function inspectScript(probes: Probe[], extra?: Shell, first?: Shell): Shell {
   // A path with a newline would split its stat line: then each probe runs its own stat.
   const batch = probes.length > 0 && !probes.some((p) => p.path.includes('\n'));
+  // sha1sum escapes a name holding a backslash: such a file gets its own checksum process.
+  const summed = (p: Probe) => batch && p.checksum === true && (p.checksumAlgorithm ?? 'sha1') === 'sha1' && !p.path.includes('\\');
+  const sums = probes.flatMap((p, i) => (summed(p) ? [String(i), p.path] : []));
   const calls = probes.map((p, i) => {
     const flags =
       (batch ? '' : 's') +
-      (p.checksum ? 'c' : '') + (p.content ? 'b' : '') + (p.tree ? 't' : '') + (p.access ? 'a' : '') + (p.realpath ? 'r' : '') + (p.emptiness ? 'e' : '');
+      (p.checksum ? (summed(p) ? 'u' : 'c') : '') + (p.content ? 'b' : '') + (p.tree ? 't' : '') + (p.access ? 'a' : '') + (p.realpath ? 'r' : '') + (p.emptiness ? 'e' : '');
     const algo = p.checksumAlgorithm ?? 'sha1';
     if (!CHECKSUM_ALGORITHMS.includes(algo)) throw new Error(`unknown checksum algorithm ${algo}`);
     return sh`oasis_probe ${i} ${p.path} ${flags || '-'} ${p.maxContent === undefined ? '' : p.maxContent} ${algo + 'sum'}`;
   });
   // `umask` prints by itself: no command substitution, one fork less per inspection.
   const lstats = batch && lines(LSTATS_FN, sh`oasis_lstats ${probes.map((p) => p.path)}`);
-  return lines(PROBE_FN, first, raw(`printf 'umask='; umask`), lstats, ...calls, extra);
+  const sumAll = sums.length > 0 && lines(SUMS_FN, sh`oasis_sums ${sums} --`);
+  // It may run in the shared shell itself (ExecOptions.inShell): what it set goes with it.
+  return lines(PROBE_FN, first, raw(`printf 'umask='; umask`), lstats, sumAll, ...calls, extra, raw(UNSET));
 }
 
 const TYPES: Record<number, FileType> = {
@@ -187,7 +209,12 @@ export function parseInspection(stdout: string, probes: Probe[]): Inspection {
       continue;
     }
     if (line.startsWith('lstats=')) {
-      i = parseLstats(text, i, line.slice(7), paths);
+      i = parseBlock(text, i, line.slice(7), paths, 'lstats:end', (p) => `|${p}`, (info, head) => (info.lstat = parseStat(head)));
+      continue;
+    }
+    if (line.startsWith('sums=')) {
+      // sha1sum's own "<hex>  <path>" lines: cutting them on the target would cost processes.
+      i = parseBlock(text, i, line.slice(5), paths, 'sums:end', (p) => `  ${p}`, (info, head) => (info.checksum = head));
       continue;
     }
     const m = /^(\d+):(\w+)(?:=(.*))?$/.exec(line);
@@ -249,33 +276,67 @@ export function parseInspection(stdout: string, probes: Probe[]): Inspection {
   return { umask, paths, stdout };
 }
 
-/** oasis_lstats' block starting at text[at]; returns the index of its end line. */
-function parseLstats(text: string[], at: number, indices: string, paths: PathInfo[]): number {
+/**
+ * The block one process printed for some of the probes (oasis_lstats, oasis_sums), from
+ * text[at] to its end line: a line per listed index, ending in `suffix(path)`. A path with no
+ * line (removed, or made unreadable, between the test and the process) gets nothing, as if
+ * asked a moment later. Returns the index of the end line.
+ */
+function parseBlock(text: string[], at: number, indices: string, paths: PathInfo[], end: string, suffix: (path: string) => string, take: (info: PathInfo, head: string) => void): number {
   let i = at + 1;
   for (const k of indices.split(' ').filter(Boolean).map(Number)) {
     const info = paths[k];
     const line = text[i];
-    if (!info || line === undefined || line === 'lstats:end') continue;
-    // No line for a path removed between the test and stat: it stays absent.
-    if (!line.endsWith(`|${info.path}`)) continue;
-    info.lstat = parseStat(line.slice(0, -(info.path.length + 1)));
+    if (!info || line === undefined || line === end) continue;
+    const tail = suffix(info.path);
+    if (!line.endsWith(tail)) continue;
+    take(info, line.slice(0, -tail.length));
     i++;
   }
-  while (i < text.length && text[i] !== 'lstats:end') i++;
+  while (i < text.length && text[i] !== end) i++;
   return i;
 }
 
-/** Runs the probes in one round trip. Resolves to an error message if the script itself failed. */
+/** Each probe's answer, in order, from the answers to the distinct ones. */
+function answers(probes: Probe[], distinct: Probe[], insp: Inspection): Inspection {
+  const byKey = new Map(distinct.map((p, i) => [probeKey(p), insp.paths[i]!]));
+  return { ...insp, paths: probes.map((p) => ({ ...byKey.get(probeKey(p))! })) };
+}
+
+function distinctProbes(probes: Probe[]): Probe[] {
+  const seen = new Set<string>();
+  return probes.filter((p) => !seen.has(probeKey(p)) && !!seen.add(probeKey(p)));
+}
+
+/** What an inspection since the last script on the target saw of all of `probes`, if one did. */
+export function recall(ctx: ModuleContext, probes: Probe[]): Inspection | undefined {
+  const distinct = distinctProbes(probes);
+  const known = ctx.memory?.recall(distinct);
+  return known && answers(probes, distinct, known);
+}
+
+/**
+ * Runs the probes in one round trip, or none when the target's memory has them all. Resolves
+ * to an error message if the script itself failed. The round trip also takes along the
+ * probes the next tasks will ask for, and leaves what it saw in the memory, unless `extra`
+ * (which runs after the probes, and may change what they saw) is given.
+ */
 export async function inspect(ctx: ModuleContext, probes: Probe[], extra?: Shell, first?: Shell): Promise<Inspection | { error: string }> {
+  if (!extra && !first) {
+    const known = recall(ctx, probes);
+    if (known) return known;
+  }
   // Identical probes (file asks for path, src and path/src, often all one path) run once: each
   // probe costs the target a `stat` process or more.
-  const keys = probes.map((p) => JSON.stringify(p, (_, v: unknown) => (v === false ? undefined : v)));
-  const unique = probes.filter((_, i) => keys.indexOf(keys[i]!) === i);
-  const res = await ctx.exec(inspectScript(unique, extra, first));
+  const distinct = distinctProbes(probes);
+  const memory = extra ? undefined : ctx.memory;
+  const all = memory ? distinctProbes([...distinct, ...memory.upcoming()]) : distinct;
+  const res = await ctx.exec(inspectScript(all, extra, first), { inShell: true });
   if (res.code !== 0) return { error: (res.stderr || res.stdout).trim() || `exit code ${res.code}` };
-  const parsed = parseInspection(res.stdout, unique);
-  const byKey = new Map(unique.map((p, i) => [keys[probes.indexOf(p)]!, parsed.paths[i]!]));
-  return { ...parsed, paths: keys.map((k) => ({ ...byKey.get(k)! })) };
+  const parsed = parseInspection(res.stdout, all);
+  // A probe that did not ask for a checksum keeps none (an eager write prints the one from before it wrote).
+  memory?.remember(res.seq, all, { ...parsed, paths: parsed.paths.map((info, i) => (all[i]!.checksum ? info : { ...info, checksum: undefined })) });
+  return answers(probes, distinct, parsed);
 }
 
 /** Ansible's names for what is at a path: absent, file, directory, link, hard (regular file with links). */
