@@ -1,8 +1,8 @@
 /**
  * Which probes the tasks after one will ask for on the same host, so that the inspection of
  * one task can take them along (modules/lib/probe-memory.ts): on a host where nothing needs
- * changing, a run of file, copy, template and lineinfile tasks then costs one round trip, not
- * one per task. Only a hint: the following tasks are rendered with the variables known now,
+ * changing, a series of file, copy, template, lineinfile... tasks, and commands guarded by
+ * creates/removes, then costs one round trip, not one per task. Only a hint: the following tasks are rendered with the variables known now,
  * and anything that cannot be rendered yet, or will run a script of its own anyway, ends it.
  */
 import type { Item } from '../model/playbook.js';
@@ -37,7 +37,12 @@ export function followingProbes(ctx: RunContext, host: HostState, scope: Scope, 
         if ((becomeFor(ctx, task, eff, vars)?.user ?? '') !== becomeUser) continue;
         const itemVarsOf = loopVarsOf(ctx, host, scope, task);
         const runsVars = task.loop === undefined ? [vars] : loopItems(ctx, task, vars).slice(0, AHEAD_RUNS - runs).map(itemVarsOf);
-        for (const v of runsVars) probes.push(...moduleProbes(ctx, def as RemoteModule, task, v, ctx.options));
+        for (const v of runsVars) {
+          const next = moduleProbes(ctx, def as RemoteModule, task, v, ctx.options);
+          // None foreseen (a command without creates, arguments not renderable yet): it will run a script.
+          if (next.length === 0) return probes;
+          probes.push(...next);
+        }
         runs += runsVars.length;
       } catch {
         break; // e.g. a variable that an earlier task registers: no hint from here on

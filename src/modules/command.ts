@@ -1,5 +1,5 @@
 import type { RemoteModule } from './types.js';
-import { commonProperties, runCommand } from './lib-cmd/run.js';
+import { commonProperties, guardProbes, runCommand } from './lib-cmd/run.js';
 import { ShlexError, shlexSplit } from './lib-cmd/shlex.js';
 
 export interface CommandArgs {
@@ -41,6 +41,7 @@ export const command: RemoteModule<CommandArgs> = {
     example: '- command: /usr/bin/make install\n  args:\n    chdir: /src/app\n    creates: /usr/local/bin/app',
   },
   supportsCheckMode: (args) => Boolean(args.creates || args.removes),
+  probes: guardProbes,
   async run(args, ctx) {
     const fail = (msg: string) => ({ changed: false, failed: true, rc: 256, msg });
     if (args.cmd !== undefined && args.argv !== undefined) return fail('only command or argv can be given, not both');

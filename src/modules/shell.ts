@@ -1,5 +1,5 @@
 import type { RemoteModule } from './types.js';
-import { commonProperties, runCommand } from './lib-cmd/run.js';
+import { commonProperties, guardProbes, runCommand } from './lib-cmd/run.js';
 
 export interface ShellArgs {
   cmd: string;
@@ -32,6 +32,7 @@ export const shell: RemoteModule<ShellArgs> = {
     example: '- shell: dmesg | grep -i usb > /tmp/usb.log\n  args:\n    creates: /tmp/usb.log',
   },
   supportsCheckMode: (args) => Boolean(args.creates || args.removes),
+  probes: guardProbes,
   async run(args, ctx) {
     if (!args.cmd || args.cmd.trim() === '') return { changed: false, failed: true, rc: 256, msg: 'no command given' };
     // The code is handed over as one quoted argument: it is the user's shell code, never ours.

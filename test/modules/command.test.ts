@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { command } from '../../src/modules/command.js';
 import { shlexSplit } from '../../src/modules/lib-cmd/shlex.js';
-import { formatDelta } from '../../src/modules/lib-cmd/run.js';
+import { formatDelta, guardProbes } from '../../src/modules/lib-cmd/run.js';
 import type { ModuleContext } from '../../src/modules/types.js';
 import { localModuleContext, tempDir } from '../helpers/module-context.js';
 
@@ -149,5 +149,13 @@ describe('formatDelta', () => {
     expect(formatDelta(3054)).toBe('0:00:00.003054');
     expect(formatDelta(3_723_000_005)).toBe('1:02:03.000005');
     expect(formatDelta(90_000_000_000)).toBe('1 day, 1:00:00.000000');
+  });
+
+  it('creates/removes that an earlier inspection may settle: absolute, no glob, no ~, no chdir', () => {
+    expect(guardProbes({ creates: '/srv/a', removes: '/srv/b' })).toEqual([{ path: '/srv/a' }, { path: '/srv/b' }]);
+    expect(guardProbes({ creates: '/srv/a', removes: '' })).toEqual([{ path: '/srv/a' }]);
+    for (const unsettled of [{ creates: 'rel' }, { creates: '/srv/*.log' }, { removes: '/srv/[ab]' }, { creates: '~/x' }, { creates: '/srv/a', chdir: '/srv' }, {}, { creates: '/a', removes: 'b?' }]) {
+      expect(guardProbes(unsettled)).toEqual([]);
+    }
   });
 });

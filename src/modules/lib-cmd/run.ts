@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lines, raw, sh, type Shell } from '../../shell/sh.js';
 import type { ModuleContext, ModuleResult } from '../types.js';
+import { recall, type Probe } from '../lib/inspect.js';
 
 /** What command and shell share: run one argv on the target, Ansible-style result. */
 export interface RunSpec {
@@ -103,6 +104,29 @@ function withLines(r: ModuleResult): ModuleResult {
   return r;
 }
 
+type Guards = Pick<RunSpec, 'chdir' | 'creates' | 'removes'>;
+
+/**
+ * The paths of creates/removes, when a remembered inspection can settle them: absolute, no
+ * glob or ~, and no chdir (whose failure would come first). Else none.
+ */
+export function guardProbes(args: Guards): Probe[] {
+  const plain = (p: string | undefined) => p === undefined || p === '' || (p.startsWith('/') && !/[*?[]/.test(p));
+  if (args.chdir || !plain(args.creates) || !plain(args.removes) || !(args.creates || args.removes)) return [];
+  return [args.creates, args.removes].filter((p): p is string => !!p).map((path) => ({ path }));
+}
+
+/** What the script's own creates/removes test would say, from what an earlier inspection saw (lexists, as glob). */
+function guardFromMemory(spec: Guards, ctx: ModuleContext): 'creates' | 'removes' | 'run' | undefined {
+  const probes = guardProbes(spec);
+  const known = probes.length ? recall(ctx, probes) : undefined;
+  if (!known) return undefined;
+  const exists = (p: string) => known.paths.find((i) => i.path === p)?.lstat !== undefined;
+  if (spec.creates && exists(spec.creates)) return 'creates';
+  if (spec.removes && !exists(spec.removes)) return 'removes';
+  return 'run';
+}
+
 export async function runCommand(given: RunSpec, ctx: ModuleContext): Promise<ModuleResult> {
   // Ansible ignores empty chdir/creates/removes (`if creates:`).
   const spec = { ...given, chdir: given.chdir || undefined, creates: given.creates || undefined, removes: given.removes || undefined };
@@ -112,6 +136,14 @@ export async function runCommand(given: RunSpec, ctx: ModuleContext): Promise<Mo
     // Engines skip these (supportsCheckMode is false); answer like Ansible if called anyway.
     return withLines({ ...base, changed: false, skipped: true, rc: 0, msg: 'Command would have run if not in check mode' });
   }
+  const shoulda = ctx.check ? 'Would' : 'Did';
+  const skip = (what: 'creates' | 'removes') =>
+    what === 'creates'
+      ? withLines({ ...base, changed: false, rc: 0, stdout: `skipped, since ${spec.creates} exists`, msg: `${shoulda} not run command since '${spec.creates}' exists` })
+      : withLines({ ...base, changed: false, rc: 0, stdout: `skipped, since ${spec.removes} does not exist`, msg: `${shoulda} not run command since '${spec.removes}' does not exist` });
+  // Settled by what an earlier inspection saw: no round trip (the script would test the same).
+  const settled = guardFromMemory(spec, ctx);
+  if (settled === 'creates' || settled === 'removes') return skip(settled);
   const marker = `oasis-${randomBytes(12).toString('hex')}`;
   const script = buildScript(spec, marker, ctx.check);
   // Ansible sends no stdin for an empty string, and appends a newline unless told not to.
@@ -126,12 +158,10 @@ export async function runCommand(given: RunSpec, ctx: ModuleContext): Promise<Mo
   const m = new RegExp(`^${marker} (\\S+)(?: (\\S+))?\\n$`).exec(res.stdout);
   if (m) {
     const [, what, errno = ''] = m;
-    const shoulda = ctx.check ? 'Would' : 'Did';
     switch (what) {
       case 'creates':
-        return withLines({ ...base, changed: false, rc: 0, stdout: `skipped, since ${spec.creates} exists`, msg: `${shoulda} not run command since '${spec.creates}' exists` });
       case 'removes':
-        return withLines({ ...base, changed: false, rc: 0, stdout: `skipped, since ${spec.removes} does not exist`, msg: `${shoulda} not run command since '${spec.removes}' does not exist` });
+        return skip(what);
       case 'would-run':
         return withLines({ ...base, changed: true, rc: 0, msg: 'Command would have run if not in check mode' });
       case 'chdir':
