@@ -10,10 +10,19 @@
 import type { Connection } from '../../connection/types.js';
 import type { Inspection, PathInfo, Probe } from './inspect.js';
 
-/** Two probes asking the same thing about the same path have the same key (false is as absent). */
+/**
+ * Two probes asking the same thing about the same path have the same key (false is as absent).
+ * Every field of Probe, in a fixed order: keys are made for every probe of every task.
+ */
 export function probeKey(p: Probe): string {
-  return JSON.stringify(Object.entries(p).filter(([, v]) => v !== false && v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const flags = FLAGS.map((f) => (p[f] ? 1 : 0)).join('');
+  return `${flags}|${p.checksum ? (p.checksumAlgorithm ?? 'sha1') : ''}|${p.maxContent ?? ''}|${p.path}`;
 }
+
+const FLAGS = ['checksum', 'content', 'tree', 'access', 'realpath', 'emptiness'] as const;
+// A field added to Probe must go into the key: this stops compiling until it does.
+type KeyFields = (typeof FLAGS)[number] | 'path' | 'checksumAlgorithm' | 'maxContent';
+export const PROBE_KEY_COVERS_ALL: Exclude<keyof Probe, KeyFields> extends never ? true : never = true;
 
 export interface ProbeMemory {
   /** Probes the next tasks will ask for, for an inspection to take along (may be none). */
