@@ -45,7 +45,8 @@ export async function runAgent(o: AgentOptions): Promise<number> {
   return writes;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` aborts; leaves no timer behind either way. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(t);

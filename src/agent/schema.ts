@@ -18,7 +18,10 @@ function validator(): ValidateFunction {
 
 /** One schema violation: the keys leading to the value it is about (none: the whole value), and what is wrong. */
 export interface MetadataProblem {
+  /** The keys down to the value, unescaped (for locating it in a YAML file). */
   path: string[];
+  /** The same as a JSON pointer, as ajv gives it ('' for the whole value). */
+  pointer: string;
   message: string;
 }
 
@@ -26,12 +29,12 @@ export interface MetadataProblem {
 export function metadataErrors(value: unknown): MetadataProblem[] {
   const validate = validator();
   if (validate(value)) return [];
-  return (validate.errors ?? []).map((e) => ({ path: pointerKeys(e.instancePath), message: e.message ?? 'invalid' }));
+  return (validate.errors ?? []).map((e) => ({ path: pointerKeys(e.instancePath), pointer: e.instancePath, message: e.message ?? 'invalid' }));
 }
 
 /** `/path: message`, the path as a JSON pointer (`/` for the whole value). */
 export function formatMetadataProblem(p: MetadataProblem): string {
-  return `/${p.path.map((k) => k.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}: ${p.message}`;
+  return `${p.pointer || '/'}: ${p.message}`;
 }
 
 /** Every problem as `/path: message`, or an empty list when the value is valid metadata. */

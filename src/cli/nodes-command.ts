@@ -4,6 +4,7 @@ import { Discoverer } from '../discovery/discover.js';
 import { formatNodesTable } from '../discovery/table.js';
 import { loadInventories } from '../inventory/load.js';
 import type { NodeStatus } from '../discovery/types.js';
+import { sleep } from '../agent/agent.js';
 import { reportError } from './errors.js';
 
 export interface NodesCliOptions {
@@ -24,19 +25,6 @@ function number(value: string, flag: string, min: number): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < min) throw new UserError(`${flag} must be a number ≥ ${min}, got '${value}'`, undefined, 5);
   return n;
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts; leaves no timer behind either way. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function render(nodes: NodeStatus[], json: boolean): string {

@@ -6,6 +6,7 @@ import { readModuleArgs } from './module-args.js';
 import { didYouMean } from './suggest.js';
 import { loadYamlFile, loadYamlFileSync, posOf, valuePosOf, type YamlFile } from './yaml.js';
 import { varsOf } from './vars-keyword.js';
+import { assignOwn } from '../inventory/safe.js';
 import { findRole, roleFile, roleSearchPath } from './roles.js';
 
 const INHERITABLE_KEYS = [
@@ -30,7 +31,7 @@ interface LoadState {
   nextOrdinal: number;
   stack: string[];
   /** Roles applied and role handlers collected in the play being parsed. */
-  play?: { applied: Set<string>; handlers: Task[]; handlerRoles: Set<string>; roleVars: Play['roleVars'] };
+  play?: { applied: Set<string>; handlers: Task[]; handlerRoles: Set<string>; roleVars: Play['roleVars'][] };
   searchPath: string[];
   /** Inside a role: its directory (files/, templates/) and name (handler aliases). */
   baseDir?: string;
@@ -153,7 +154,11 @@ function parsePlay(raw: Record<string, unknown>, src: YamlFile, state: LoadState
     forceHandlers: toBool(raw['force_handlers'] ?? false, at('force_handlers')),
     pos,
     dir: dirname(src.file),
-    roleVars: state.play.roleVars,
+    // Merged once here rather than layered for every task: the same values, later roles winning.
+    roleVars: {
+      defaults: state.play.roleVars.reduce((all, r) => assignOwn(all, r.defaults), {}),
+      vars: state.play.roleVars.reduce((all, r) => assignOwn(all, r.vars), {}),
+    },
   };
   if (raw['max_fail_percentage'] !== undefined) play.maxFailPercentage = Number(raw['max_fail_percentage']);
   if (raw['remote_user'] !== undefined) play.vars = { ansible_user: raw['remote_user'], ...play.vars };

@@ -190,7 +190,8 @@ export function parseYaml(input: Buffer | string, file: string): YamlFile {
         const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
         if (k === undefined) continue;
         keys.set(k, posAt((pair.key as YamlNode).range?.[0]));
-        if (isScalar(pair.value) && pair.value.range) values.set(k, posAt(scalarTextStart(text, pair.value)));
+        // Only strings are rendered, so only theirs are ever asked for (valuePosOf).
+        if (isScalar(pair.value) && typeof pair.value.value === 'string' && pair.value.range) values.set(k, posAt(scalarTextStart(text, pair.value)));
         walk(pair.value as YamlNode, (js as Record<string, unknown>)[k], depth + 1);
       }
     } else if (isSeq(node)) {

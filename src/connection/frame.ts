@@ -6,6 +6,7 @@
 // inside a UTF-8 multi-byte sequence, so quoting commutes with UTF-8 encoding.
 import { randomBytes } from 'node:crypto';
 import { quote } from '../shell/sh.js';
+import type { ExecOptions } from './types.js';
 
 /** An unguessable token: a script cannot print it unless it already knows it. */
 export function token(prefix: string): string {
@@ -55,13 +56,17 @@ export function payload(stdin: string | Buffer, inArgv = false): { chunks: strin
 }
 
 /**
- * The command (byte string) running `script` apart from the shell we share, so that `exit`,
- * `cd`, traps and syntax errors stay inside, with `env` exported and stdin from the given bytes
- * or /dev/null. A forked subshell that `eval`s the script costs the node about half of a new
- * `sh -c` (a fork, no exec of sh); a script that names `$$` gets a process of its own, since in
- * a subshell `$$` is the shared shell's pid (`kill $$` would end the connection).
+ * The command (byte string) running `script` in the shell we share, with `env` exported and
+ * stdin from the given bytes or /dev/null. Apart from the shell, so that `exit`, `cd`, traps
+ * and syntax errors stay inside: a forked subshell that `eval`s the script costs the node about
+ * half of a new `sh -c` (a fork, no exec of sh); a script that names `$$` gets a process of its
+ * own, since in a subshell `$$` is the shared shell's pid (`kill $$` would end the connection).
+ * A script that leaves the shell as it was (`inShell`, without env or stdin) runs in the shell
+ * itself, no fork: `command eval` keeps a syntax error from ending the shell.
  */
-export function runCommand(script: string, stdin: string | Buffer | undefined, env?: Record<string, string>): string {
+export function runCommand(script: string, o: Pick<ExecOptions, 'stdin' | 'env' | 'inShell'>): string {
+  const { stdin, env } = o;
+  if (o.inShell && !env && stdin === undefined) return `command eval ${quote(bytesOf(script))} </dev/null`;
   const run = script.includes('$$') ? ownProcess(script, env) : `( ${exportsOf(env)}eval ${quote(bytesOf(script))} )`;
   if (stdin === undefined) return `${run} </dev/null`;
   const p = payload(stdin);
@@ -72,14 +77,6 @@ export function runCommand(script: string, stdin: string | Buffer | undefined, e
 function ownProcess(script: string, env: Record<string, string> | undefined): string {
   checkScriptSize(script);
   return `${bytesOf(envPrefix(env))}sh -c ${quote(bytesOf(script))}`;
-}
-
-/**
- * The command running a script that leaves the shell as it was (ExecOptions.inShell) in the
- * shared shell itself: no fork. `command eval` keeps a syntax error from ending the shell.
- */
-export function sharedShellCommand(script: string): string {
-  return `command eval ${quote(bytesOf(script))} </dev/null`;
 }
 
 /** `export K='v'; ` for each variable, for a subshell (prefix assignments before eval are not exported). */

@@ -6,7 +6,7 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { raw, sh, type Shell } from '../shell/sh.js';
 import { becomeWrap, type SudoSession } from './become.js';
-import { EndReader, runCommand, sharedShellCommand, token } from './frame.js';
+import { EndReader, runCommand, token } from './frame.js';
 import { connectClient } from './ssh-connect.js';
 import { UnreachableError, type Connection, type ExecOptions, type ExecResult, type SshTarget } from './types.js';
 
@@ -78,27 +78,21 @@ export class SshConnection implements Connection {
     this.shell.on('exit', gone);
     this.shell.on('close', gone);
     // Run by the shared shell itself (not apart, as scripts are): `$$` is its pid.
-    const r = await this.enqueue(() => this.run(raw('printf %s "$$"'), {}, true));
+    const r = await this.exec(raw('printf %s "$$"'), { inShell: true });
     // A chatty login shell (.bashrc output) lands before the first frame: take the number at the end.
     this.shellPid = Number(/(\d+)$/.exec(r.stdout)?.[1] ?? 0);
   }
 
-  exec(script: Shell, options: ExecOptions = {}): Promise<ExecResult> {
-    return this.enqueue(() => this.run(script, options));
-  }
-
   /** Scripts run one at a time, in the order asked. */
-  private enqueue(next: () => Promise<ExecResult>): Promise<ExecResult> {
-    const p = this.queue.then(next);
+  exec(script: Shell, options: ExecOptions = {}): Promise<ExecResult> {
+    const p = this.queue.then(() => this.run(script, options));
     this.queue = p.catch(() => undefined);
     return p;
   }
 
-  private frame(script: Shell, o: ExecOptions, inShell: boolean): { frame: Buffer; sudo?: SudoSession } {
+  private frame(script: Shell, o: ExecOptions): { frame: Buffer; sudo?: SudoSession } {
     const io = { stdin: o.stdin, env: o.env };
-    const { command, sudo } = o.become
-      ? becomeWrap(script, o.become, io)
-      : { command: inShell ? script.text : o.inShell && !o.env && o.stdin === undefined ? sharedShellCommand(script.text) : runCommand(script.text, o.stdin, o.env), sudo: undefined };
+    const { command, sudo } = o.become ? becomeWrap(script, o.become, io) : { command: runCommand(script.text, o), sudo: undefined };
     const s = this.sentinel;
     // One brace group: sh reads all of it before running any of it, so the only thing left
     // on the channel while the script runs is what we write for sudo.
@@ -106,12 +100,12 @@ export class SshConnection implements Connection {
     return { frame: Buffer.from(text, 'latin1'), ...(sudo && { sudo }) };
   }
 
-  private run(script: Shell, o: ExecOptions, inShell = false): Promise<ExecResult> {
+  private run(script: Shell, o: ExecOptions): Promise<ExecResult> {
     if (this.dead) return Promise.reject(this.dead);
     if (o.signal?.aborted) return Promise.reject(new Error(`${this.where}: aborted before the script started`));
     let framed: ReturnType<SshConnection['frame']>;
     try {
-      framed = this.frame(script, o, inShell);
+      framed = this.frame(script, o);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -2,7 +2,6 @@
 // which figures to trust, and its score.
 import type { NodeMetadata } from '../agent/metadata.js';
 import { formatMetadataProblem, metadataErrors, metadataProblems, type MetadataProblem } from '../agent/schema.js';
-import { UserError } from '../model/source.js';
 import { formatAge } from './age.js';
 import type { ProbeData } from './probe.js';
 import type { Scorer } from './score.js';
@@ -92,9 +91,14 @@ export function evaluateProbe(c: Candidate, p: ProbeData, o: EvaluateOptions): N
  * Without `meta` the value is not a mapping at all.
  */
 export function inlineMetadata(given: unknown, nowMs = Date.now()): { meta?: NodeMetadata; problems: MetadataProblem[] } {
-  if (!given || typeof given !== 'object' || Array.isArray(given)) return { problems: [{ path: [], message: "must be a mapping (the node's meta-data.json)" }] };
-  const meta = { schemaVersion: 1, updatedAt: new Date(nowMs).toISOString(), services: {}, ...(given as object) } as NodeMetadata;
+  if (!given || typeof given !== 'object' || Array.isArray(given)) return { problems: [{ path: [], pointer: '', message: "must be a mapping (the node's meta-data.json)" }] };
+  const meta = withInlineDefaults(given, nowMs);
   return { meta, problems: metadataErrors(meta) };
+}
+
+/** schemaVersion, updatedAt (now) and services, where an `oasis_metadata` mapping leaves them out. */
+function withInlineDefaults(given: object, nowMs: number): NodeMetadata {
+  return { schemaVersion: 1, updatedAt: new Date(nowMs).toISOString(), services: {}, ...given } as NodeMetadata;
 }
 
 /** What is wrong with an `oasis_metadata` whose inlineMetadata() found problems, after its name. */
@@ -105,10 +109,8 @@ export function inlineMetadataFault(r: ReturnType<typeof inlineMetadata>): strin
 
 /** A mock host: `oasis_metadata` is the node's file. Without updatedAt it counts as written now. */
 export function evaluateInline(c: Candidate, o: EvaluateOptions, nowMs = Date.now()): NodeStatus {
-  // candidatesFrom refused bad metadata already, with its position; this guards other callers.
-  const checked = inlineMetadata(c.inline, nowMs);
-  const meta = checked.meta;
-  if (!meta || checked.problems.length) throw new UserError(`inventory host '${c.name}': oasis_metadata ${inlineMetadataFault(checked)}`, undefined, 5);
+  // candidatesFrom checked it against the schema, with its position: every round only dates it.
+  const meta = withInlineDefaults(c.inline as object, nowMs);
   const age = Math.max(0, Math.round((nowMs - Date.parse(meta.updatedAt)) / 1000));
   const stale = age > staleThreshold(meta, o);
   return finish(

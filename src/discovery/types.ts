@@ -15,7 +15,7 @@ export interface Candidate {
   vars: ConnectionVars & Record<string, unknown>;
   /** `range` candidates that do not answer at all are left out of the results. */
   origin: { kind: 'inventory' } | { kind: 'range'; group: string; range: string };
-  /** `oasis_metadata` of a mock host: evaluated without any connection. */
+  /** `oasis_metadata` of a mock host, checked against the node metadata schema by candidatesFrom: evaluated without any connection. */
   inline?: unknown;
   /** `oasis_metadata_file`, default `~/meta-data.json`. */
   metadataFile: string;

@@ -1,10 +1,9 @@
 // Where a host's resolved variable was written, for errors about its value: the layer that
 // won (the host itself, else its groups from the highest precedence down) and the position
 // the YAML loader noted there. INI files and group_vars/ note none: then only a file is known.
-import { relative } from 'node:path';
 import { sortedGroupsOf } from '../inventory/precedence.js';
 import type { Inventory } from '../inventory/types.js';
-import type { SourcePos } from '../model/source.js';
+import { shownPath, type SourcePos } from '../model/source.js';
 
 export interface VarOrigin {
   pos?: SourcePos;
@@ -21,7 +20,7 @@ export function varOrigin(inv: Inventory, host: string, key: string, value: unkn
     if (pos) return { pos };
     break;
   }
-  return h?.source ? { file: shown(h.source) } : {};
+  return h?.source ? { file: shownPath(h.source) } : {};
 }
 
 /** `message` prefixed with the file when there is no position (UserError adds a position itself). */
@@ -29,7 +28,3 @@ export function withFile(message: string, origin: VarOrigin): string {
   return origin.pos || !origin.file ? message : `${origin.file}: ${message}`;
 }
 
-function shown(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel.startsWith('..') ? file : rel;
-}

@@ -18,17 +18,16 @@ export function taskVars(ctx: RunContext, host: HostState, scope: Scope, task: T
   const render = (v: unknown, vars: Record<string, unknown>, where?: SourcePos) => ctx.templates.renderDeep(v, vars, where);
   const roles = scope.chain.flatMap((level) => ((level as Partial<Block>).role ? [(level as Block).role!] : []));
   const [play, ...blocks] = scope.chain;
-  const playRoles = scope.play.roleVars;
   const layers: VarLayer[] = [
     { values: magicVars(ctx, host.name, scope), plain: true },
     // Every role of the play shows its defaults and vars to the whole play; the task's own roles' win.
-    ...playRoles.map((r) => ({ values: r.defaults })),
+    { values: scope.play.roleVars.defaults },
     ...roles.map((r) => ({ values: r.defaults })),
     { values: resolveHostVars(ctx.inventory, host.name, { playbookDir: scope.play.dir }) },
     { values: host.gathered },
     { values: play!.vars, pos: scope.play.pos },
     { values: scope.varsFiles },
-    ...playRoles.map((r) => ({ values: r.vars })),
+    { values: scope.play.roleVars.vars },
     // Blocks outer to inner; a role's block carries the role's vars/main.yml.
     ...blocks.map((level) => ({ values: level.vars, pos: (level as { pos?: SourcePos }).pos })),
   ];

@@ -40,7 +40,7 @@ export function resolveInclude(ctx: RunContext, host: HostState, task: Task, sco
     const loopVars: Record<string, unknown> =
       task.loop === undefined ? {} : { [task.loopControl.loopVar]: item, ...(task.loopControl.indexVar ? { [task.loopControl.indexVar]: index } : {}) };
     const itemVars = task.loop === undefined ? vars : taskVars(ctx, host, scope, task, loopVars);
-    if (eff.when.length && !evalCondition(eff.when as (string | boolean)[], itemVars)) return undefined;
+    if (eff.when.length && !evalCondition(eff.when as (string | boolean)[], itemVars, ctx.templates.exprs)) return undefined;
     const args = ctx.templates.renderDeep(task.args, itemVars, task.pos) as Record<string, unknown>;
     const { items, file } = load(ctx, task, scope, args, cache);
     const block: Block = { kind: 'block', ordinal: task.ordinal, block: items, rescue: [], always: [], pos: task.pos, when: [], tags: [], environment: [], vars: { ...task.vars, ...loopVars } };

@@ -44,7 +44,7 @@ export async function runLocalModule(ctx: RunContext, host: HostState, task: Tas
     case 'assert': {
       const that = Array.isArray(args['that']) ? args['that'] : [args['that']];
       for (const cond of that) {
-        if (!evalCondition(cond as string | boolean, vars)) {
+        if (!evalCondition(cond as string | boolean, vars, ctx.templates.exprs)) {
           const msg = args['fail_msg'] ?? args['msg'];
           return failed(msg === undefined ? 'Assertion failed' : String(render(msg, args['fail_msg'] !== undefined ? 'fail_msg' : 'msg')), { assertion: cond, evaluated_to: false });
         }

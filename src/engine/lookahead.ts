@@ -2,8 +2,9 @@
  * Which probes the tasks after one will ask for on the same host, so that the inspection of
  * one task can take them along (modules/lib/probe-memory.ts): on a host where nothing needs
  * changing, a series of file, copy, template, lineinfile... tasks, and commands guarded by
- * creates/removes, then costs one round trip, not one per task. Only a hint: the following tasks are rendered with the variables known now,
- * and anything that cannot be rendered yet, or will run a script of its own anyway, ends it.
+ * creates/removes, then costs one round trip, not one per task. Only a hint: the following
+ * tasks are rendered with the variables known now, and anything that cannot be rendered yet,
+ * or will run a script of its own anyway, ends it.
  */
 import type { Item } from '../model/playbook.js';
 import type { Probe } from '../modules/lib/inspect.js';

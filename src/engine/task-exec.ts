@@ -38,7 +38,7 @@ export async function runTask(ctx: RunContext, host: HostState, task: Task, scop
   try {
     eff = { ...eff, noLog: renderFlag(ctx, task, eff.noLog, vars) };
     if (task.loop === undefined) {
-      if (!conditionHolds(eff.when, vars, !!ctx.options.plan, (c) => whenPosition(scope, task, c))) {
+      if (!conditionHolds(ctx, eff.when, vars, (c) => whenPosition(scope, task, c))) {
         const outcome = skipped('Conditional result was False', ctx.options.plan ? assumedConditions(eff.when, vars) : undefined);
         register(host, task, outcome.result);
         return report(ctx, host, task, eff, outcome);
@@ -65,9 +65,9 @@ export async function runTask(ctx: RunContext, host: HostState, task: Task, scop
   }
 }
 
-function conditionHolds(when: unknown[], vars: Record<string, unknown>, plan: boolean, where: (cond: unknown) => SourcePos | undefined): boolean {
-  if (plan) return planCondition(when, vars);
-  return conditionsHold(when, vars, 'when', where);
+function conditionHolds(ctx: RunContext, when: unknown[], vars: Record<string, unknown>, where: (cond: unknown) => SourcePos | undefined): boolean {
+  if (ctx.options.plan) return planCondition(when, vars, ctx.templates.exprs);
+  return conditionsHold(ctx.templates.exprs, when, vars, 'when', where);
 }
 
 function skipped(reason: string, assumed?: string[]): Outcome {
@@ -85,7 +85,7 @@ async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scop
   for (const [index, item] of items.entries()) {
     const itemVars = itemVarsOf(item, index);
     let outcome: Outcome;
-    if (!conditionHolds(eff.when, itemVars, !!ctx.options.plan, (c) => whenPosition(scope, task, c))) outcome = skipped('Conditional result was False', ctx.options.plan ? assumedConditions(eff.when, itemVars) : undefined);
+    if (!conditionHolds(ctx, eff.when, itemVars, (c) => whenPosition(scope, task, c))) outcome = skipped('Conditional result was False', ctx.options.plan ? assumedConditions(eff.when, itemVars) : undefined);
     else {
       const restOfLoop = () => items.slice(index + 1, index + 1 + AHEAD_RUNS).map((next, i) => itemVarsOf(next, index + 1 + i));
       outcome = await runOnce(ctx, host, task, eff, itemVars, { restOfLoop, following });
@@ -148,15 +148,15 @@ async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effect
     const withRegister = task.register ? { ...vars, [task.register]: raw.result } : vars;
     const result = { ...raw.result };
     const at = (key: string) => () => task.keyPos.get(key) ?? task.pos;
-    if (task.changedWhen) result['changed'] = conditionsHold(task.changedWhen, withRegister, 'changed_when', at('changed_when'));
+    if (task.changedWhen) result['changed'] = conditionsHold(ctx.templates.exprs, task.changedWhen, withRegister, 'changed_when', at('changed_when'));
     if (task.failedWhen) {
-      const failed = conditionsHold(task.failedWhen, withRegister, 'failed_when', at('failed_when'));
+      const failed = conditionsHold(ctx.templates.exprs, task.failedWhen, withRegister, 'failed_when', at('failed_when'));
       result['failed'] = failed;
       if (!failed) delete result['msg'];
     }
     if (task.until) {
       result['attempts'] = attempts;
-      const done = conditionsHold(task.until, task.register ? { ...vars, [task.register]: result } : vars, 'until', at('until'));
+      const done = conditionsHold(ctx.templates.exprs, task.until, task.register ? { ...vars, [task.register]: result } : vars, 'until', at('until'));
       if (!done && attempts <= task.retries) {
         await sleep(task.delay * 1000);
         continue;

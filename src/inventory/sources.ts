@@ -122,8 +122,13 @@ async function addFile(b: InventoryBuilder, file: string): Promise<void> {
   }
 }
 
+/** The first line that is neither blank nor a comment (# or ;): what tells YAML from INI. */
+export function firstContentLine(text: string): string | undefined {
+  return text.split(/\r?\n/).find((l) => l.trim() && !/^\s*[#;]/.test(l));
+}
+
 function looksLikeYaml(text: string): boolean {
-  const first = text.split(/\r?\n/).find((l) => l.trim() && !/^\s*[#;]/.test(l));
+  const first = firstContentLine(text);
   return first !== undefined && (/^---/.test(first) || /^[^\s=[][^=]*:(\s|$)/.test(first));
 }
 

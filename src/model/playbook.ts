@@ -87,11 +87,12 @@ export interface Play extends Inheritable {
   pos: SourcePos;
   dir: string;
   /**
-   * Roles applied when the playbook was parsed (roles:, their dependencies, import_role), in
-   * order: their defaults and vars are visible to the whole play, as in Ansible (roles are not
-   * private unless configured so). include_role's are not: they are loaded at run time.
+   * The defaults and the vars of the roles applied when the playbook was parsed (roles:, their
+   * dependencies, import_role), each merged in order (a later role wins): visible to the whole
+   * play, as in Ansible (roles are not private unless configured so). include_role's are not:
+   * they are loaded at run time.
    */
-  roleVars: { defaults: Record<string, unknown>; vars: Record<string, unknown> }[];
+  roleVars: { defaults: Record<string, unknown>; vars: Record<string, unknown> };
 }
 
 export interface Playbook {

@@ -1,3 +1,5 @@
+import { isAbsolute, relative } from 'node:path';
+
 /** Where something came from in a user's file (1-based line and column). */
 export interface SourcePos {
   file: string;
@@ -7,6 +9,14 @@ export interface SourcePos {
 
 export function formatPos(pos: SourcePos | undefined): string {
   return pos ? `${pos.file}:${pos.line}:${pos.col}` : '';
+}
+
+/** Files are shown relative to the working directory when inside it, as the inventory does. */
+export function shownPath(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  if (rel === '') return '.';
+  return !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 /** Errors about the user's input (positioned, shown without a stack trace), as opposed to bugs. */

@@ -4,7 +4,7 @@
  * conditions on placeholders are assumed to hold. Each is reported as `(assumed)`.
  */
 import type { Task } from '../model/playbook.js';
-import { evalCondition } from '../expr/index.js';
+import { evalCondition, type ExpressionEvaluator } from '../expr/index.js';
 import { refsOfExpression } from '../validate/names.js';
 
 /** A remote task's planned result (or a loop of them). */
@@ -30,11 +30,11 @@ function readsPlanned(cond: string, vars: Record<string, unknown>): boolean {
  * `when:` in a plan: evaluated against the placeholders; one that cannot be (the placeholder has
  * no such field) is assumed to hold, as the planned task is assumed to succeed.
  */
-export function planCondition(when: unknown[], vars: Record<string, unknown>): boolean {
+export function planCondition(when: unknown[], vars: Record<string, unknown>, exprs: ExpressionEvaluator): boolean {
   return when.every((c) => {
-    if (typeof c !== 'string' || !readsPlanned(c, vars)) return evalCondition(c as string | boolean, vars);
+    if (typeof c !== 'string' || !readsPlanned(c, vars)) return evalCondition(c as string | boolean, vars, exprs);
     try {
-      return evalCondition(c, vars);
+      return evalCondition(c, vars, exprs);
     } catch {
       return true;
     }

@@ -28,7 +28,8 @@ export const PARTIAL_EXTENSIONS = ['.hbs', '.j2', '.tmpl'];
 
 export class TemplateEngine {
   private readonly hb = Handlebars.create();
-  private readonly exprs = new ExpressionEvaluator();
+  /** The run's expression evaluator (parsed trees cached): conditions use it too. */
+  readonly exprs = new ExpressionEvaluator();
   private readonly compiled = new Map<string, Compiled>();
   private readonly files = new Map<string, { mtimeMs: number; size: number; compiled: Compiled }>();
   private readonly partialDirs = new Map<string, string[]>();

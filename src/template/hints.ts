@@ -24,11 +24,14 @@ function hints(): Record<string, string> {
 /** Jinja filter name → the helper call to write instead. */
 export const JINJA_FILTER_HINTS: Record<string, string> = hints();
 
-/** The usage of a helper; throws at load time if it is gone, so no hint names a missing helper. */
+/** Helper name → how to call it (handlebars' own block helpers left out). */
+const FUNCTIONS: Record<string, string> = Object.fromEntries(HELPER_SPECS.filter((h) => !h.builtin).map((h) => [h.name, h.usage]));
+
+/** The usage of a helper; called at load time only, so a hint naming a missing helper fails there. */
 function helper(name: string): string {
-  const spec = HELPER_SPECS.find((h) => h.name === name && !h.builtin);
-  if (!spec) throw new Error(`hints.ts names a helper that does not exist: '${name}'`);
-  return spec.usage;
+  const usage = FUNCTIONS[name];
+  if (usage === undefined) throw new Error(`hints.ts names a helper that does not exist: '${name}'`);
+  return usage;
 }
 
 /** In a condition, a helper is a sub-expression: `{{eq a b}}` → `{{#if (eq a b)}}`. */
@@ -65,7 +68,13 @@ export interface JinjaHabit {
 }
 
 const INSIDE = 'are not supported inside a larger string';
-const COMPARISONS: Record<string, string> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
+
+/** Ansible's lookup functions, which have no counterpart here, and what to do instead. */
+export const LOOKUPS = new Set(['lookup', 'query', 'q']);
+export const LOOKUP_ADVICE = 'pass the value in a variable (vars, the inventory or -e)';
+const COMPARISONS: Record<string, string> = { '==': helper('eq'), '!=': helper('ne'), '<': helper('lt'), '<=': helper('le'), '>': helper('gt'), '>=': helper('ge') };
+/** Jinja's word operators and `a if c else b` → the helper to write. */
+const WORD_HELPERS: Record<string, string> = { and: helper('and'), or: helper('or'), in: helper('contains'), if: helper('ternary') };
 const TEST_HINTS: Record<string, string> = {
   defined: inIf(helper('defined')),
   'not defined': `{{#unless (defined value)}}…{{/unless}}`,
@@ -73,7 +82,6 @@ const TEST_HINTS: Record<string, string> = {
   none: inIf('{{eq value null}}'),
 };
 const SIDE_BY_SIDE = 'write the parts side by side: {{a}}{{b}}';
-const FUNCTIONS: Record<string, string> = Object.fromEntries(HELPER_SPECS.filter((h) => !h.builtin).map((h) => [h.name, h.usage]));
 
 /** A rule over the inside of one `{{ … }}` (string literals blanked): a pattern and its advice. */
 interface Rule {
@@ -102,16 +110,15 @@ const RULES: Rule[] = [
   },
   {
     pattern: /==|!=|<=|>=|<|>/g,
-    message: ([op]) => `Jinja operators ('${op}') ${INSIDE}: write ${inIf(helper(COMPARISONS[op]!))}`,
+    message: ([op]) => `Jinja operators ('${op}') ${INSIDE}: write ${inIf(COMPARISONS[op]!)}`,
   },
   {
     // A keyword first in `{{ }}` is a helper call (`{{or a b}}`); `not x` works as one too.
     pattern: /(?<=\s|^)(and|or|in|if)(?=\s|\()/g,
     message: ({ 1: word, index }, _raw, block) => {
       if (index === 0 && !block && word !== 'if') return undefined;
-      if (word === 'if') return `Jinja conditional expressions ('a if c else b') ${INSIDE}: write {{#if c}}a{{else}}b{{/if}} or ${helper('ternary')}`;
-      if (word === 'in') return `Jinja operators ('in') ${INSIDE}: write ${inIf(helper('contains'))}`;
-      return `Jinja operators ('${word}') ${INSIDE}: write ${inIf(helper(word!))}`;
+      if (word === 'if') return `Jinja conditional expressions ('a if c else b') ${INSIDE}: write {{#if c}}a{{else}}b{{/if}} or ${WORD_HELPERS.if}`;
+      return `Jinja operators ('${word}') ${INSIDE}: write ${inIf(WORD_HELPERS[word!]!)}`;
     },
   },
   { pattern: /~/g, message: () => `Jinja's '~' is not supported inside a larger string: ${SIDE_BY_SIDE}` },
@@ -135,7 +142,7 @@ const RULES: Rule[] = [
     message: ({ 1: name, index }, raw) => {
       // `| default(80)` and `is divisibleby(3)` are the filter and test rules' business.
       if (/(?:\||\bis(?:\s+not)?)\s*$/.test(raw.slice(0, index))) return undefined;
-      if (['lookup', 'query', 'q'].includes(name!)) return `Ansible lookups ('${name}(…)') are not supported: pass the value in a variable (vars, the inventory or -e)`;
+      if (LOOKUPS.has(name!)) return `Ansible lookups ('${name}(…)') are not supported: ${LOOKUP_ADVICE}`;
       if (Object.hasOwn(FUNCTIONS, name!)) return `Jinja function calls ('${name}(…)') ${INSIDE}: write ${FUNCTIONS[name!]}`;
       return `Jinja function calls ('${name}(…)') ${INSIDE}: use a helper (see docs/templates.md)`;
     },

@@ -7,6 +7,7 @@ import { loadYamlFileSync, MAX_YAML_BYTES, posOf, type YamlFile } from '../confi
 import { ModuleRegistry } from '../modules/registry.js';
 import { TemplateEngine } from '../template/engine.js';
 import type { Problems } from './problems.js';
+import type { Refs } from './names.js';
 import { SchemaChecker, type Locate } from './schema-check.js';
 
 export interface ValidateCtx {
@@ -16,8 +17,8 @@ export interface ValidateCtx {
   templates: TemplateEngine;
   /** Parsed YAML by absolute path; undefined when it could not be read (already reported). */
   yaml: Map<string, YamlFile | undefined>;
-  /** Template files whose syntax was checked: their text when it compiles, else undefined. */
-  templatesChecked: Map<string, string | undefined>;
+  /** Template files whose syntax was checked: the variables they read when they compile, else undefined. */
+  templatesChecked: Map<string, Refs | undefined>;
 }
 
 export function newValidateCtx(out: Problems): ValidateCtx {

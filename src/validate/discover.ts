@@ -9,6 +9,7 @@ import { isDir, isRoleDir } from './role-dir.js';
 import { isVarsFileName } from '../inventory/vars-dirs.js';
 import { isMapping } from './context.js';
 import { BLOCK_KEYWORDS, TASK_KEYWORDS } from '../schema/keywords.js';
+import { firstContentLine } from '../inventory/sources.js';
 import { editDistance } from '../config/suggest.js';
 
 export type Kind = 'playbook' | 'tasks' | 'handlers' | 'vars' | 'inventory' | 'service' | 'template' | 'role' | 'meta' | 'auto' | 'auto-playbook';
@@ -155,7 +156,7 @@ function opensWithIniGroup(file: string): boolean {
   } catch {
     return false;
   }
-  const first = head.split(/\r?\n/).find((l) => l.trim() && !/^\s*[#;]/.test(l));
+  const first = firstContentLine(head);
   return first !== undefined && /^\s*\[[^\]\s]+\]\s*$/.test(first);
 }
 

@@ -1,10 +1,9 @@
 /** Inventories: YAML ones against the schema (every problem), then as the run would load them. */
 import { extname } from 'node:path';
 import { loadInventories } from '../inventory/load.js';
-import { shownPath } from './problems.js';
+import { shownPath, type SourcePos } from '../model/source.js';
 import { isMapping, loadYaml, locator, reportThrown, type ValidateCtx } from './context.js';
 import { posOf, type YamlFile } from '../config/yaml.js';
-import type { SourcePos } from '../model/source.js';
 import { INLINE_VAR } from '../discovery/candidates.js';
 import { inlineMetadata } from '../discovery/evaluate.js';
 

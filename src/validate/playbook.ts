@@ -64,7 +64,7 @@ function checkPlay(ctx: ValidateCtx, src: YamlFile, raw: Record<string, unknown>
   const guards = raw['when'] === undefined ? new Set<string>() : useCondition(base, raw['when'], at('when'), (i) => posOf(src, raw['when'], String(i)));
   const ic: ItemCtx = { ...base, conditional: raw['when'] !== undefined, guarded: guards };
   const vars = varsOf(raw['vars']);
-  if (vars && raw['vars'] !== undefined) {
+  if (vars) {
     scope.defineAll(vars);
     eachString(src, raw['vars'], at('vars'), (s, p) => useTemplate(ic, s, p, { track: false }));
   }

@@ -1,6 +1,5 @@
 /** What validate finds: every problem at once, with its position, sorted and deduplicated. */
-import { isAbsolute, relative } from 'node:path';
-import type { SourcePos } from '../model/source.js';
+import { shownPath, type SourcePos } from '../model/source.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -10,15 +9,6 @@ export interface Problem {
   col: number;
   message: string;
   severity: Severity;
-}
-
-/** Files are shown relative to the working directory when inside it, as the inventory does. */
-export function shownPath(file: string): string {
-  if (!isAbsolute(file)) return file;
-  const cwd = process.cwd();
-  const rel = relative(cwd, file);
-  if (rel === '') return '.';
-  return !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 export class Problems {

@@ -1,13 +1,12 @@
 /** Roles as a play applies them: found where the engine looks, with meta, defaults, vars, tasks, handlers. */
-import type { SourcePos } from '../model/source.js';
-import { UserError } from '../model/source.js';
+import { shownPath, UserError, type SourcePos } from '../model/source.js';
 import { posOf } from '../config/yaml.js';
 import { findRole, roleFile, roleSearchPath } from '../config/roles.js';
 import { didYouMean } from '../config/suggest.js';
 import { INHERITABLE } from '../schema/keywords.js';
 import { eachString, isMapping, keyPos, loadYaml, locator } from './context.js';
 import type { ItemCtx } from './item-ctx.js';
-import { cycle, shownPath } from './problems.js';
+import { cycle } from './problems.js';
 import { walkTaskFile } from './tasks.js';
 import { useCondition, useTemplate } from './usage.js';
 import { checkVarsFile } from './vars-file.js';

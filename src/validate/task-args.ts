@@ -1,7 +1,7 @@
 /** A task's module arguments: the module's schema, templated values, and the files they name. */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { SourcePos } from '../model/source.js';
+import { shownPath, type SourcePos } from '../model/source.js';
 import { posOf } from '../config/yaml.js';
 import { readModuleArgs } from '../config/module-args.js';
 import { didYouMean } from '../config/suggest.js';
@@ -12,7 +12,7 @@ import { argsDef } from '../schema/modules.js';
 import { VAR_NAME } from '../schema/fragments.js';
 import { eachString, isMapping, keyPos, locator } from './context.js';
 import { baseDirOf, type ItemCtx } from './item-ctx.js';
-import { cycle, shownPath } from './problems.js';
+import { cycle } from './problems.js';
 import { applyRole } from './roles.js';
 import { walkTaskFile } from './tasks.js';
 import { useTemplateFile } from './template-file.js';

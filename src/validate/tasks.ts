@@ -58,7 +58,7 @@ function withKeywords(ic: ItemCtx, raw: Record<string, unknown>, pos: SourcePos)
   const ignoring = raw['ignore_errors'] !== undefined && raw['ignore_errors'] !== false;
   const inner: ItemCtx = { ...ic, conditional: ic.conditional || raw['when'] !== undefined, guarded: new Set([...ic.guarded, ...guards]), tolerant: ic.tolerant || ignoring };
   const vars = varsOf(raw['vars']);
-  if (vars && raw['vars'] !== undefined) {
+  if (vars) {
     ic.scope?.defineAll(vars);
     // Variables render when read: check their syntax, not what they read.
     eachString(ic.src, raw['vars'], at('vars'), (s, p) => useTemplate(inner, s, p, { track: false }));

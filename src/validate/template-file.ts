@@ -3,25 +3,26 @@ import { readFileSync, statSync } from 'node:fs';
 import { MAX_YAML_BYTES } from '../config/yaml.js';
 import type { ValidateCtx } from './context.js';
 import { jinjaHabits } from '../template/hints.js';
-import { lineColumnAt } from '../template/errors.js';
-import { refsOfHandlebars } from './names.js';
+import { lineColumnAt, positionIn } from '../template/errors.js';
+import { refsOfHandlebars, type Refs } from './names.js';
 import type { UseSite } from './usage.js';
 
 /** The variables a template file reads, as the task using it renders it: its scope, condition and guards. */
 export function useTemplateFile(site: UseSite, file: string): void {
-  const text = checkTemplateFile(site.ctx, file);
-  const refs = text === undefined || !site.scope ? undefined : refsOfHandlebars(text);
-  if (!refs) return;
+  const refs = checkTemplateFile(site.ctx, file);
+  const scope = site.scope;
+  if (!refs || !scope) return;
   // One name at a time: each is reported where the template reads it.
+  const start = { file, line: 1, col: 1 };
   for (const name of refs.used) {
     const loc = refs.where?.get(name);
-    const pos = loc ? { file, line: loc.line, col: loc.column + 1 } : { file, line: 1, col: 1 };
-    site.scope!.use({ ...refs, used: new Set([name]) }, pos, site.conditional, site.guarded);
+    const pos = loc ? { file, ...positionIn(start, loc.line, loc.column) } : start;
+    scope.use({ ...refs, used: new Set([name]) }, pos, site.conditional, site.guarded);
   }
 }
 
-/** Reports what keeps the file from compiling; returns its text when it compiles. */
-export function checkTemplateFile(ctx: ValidateCtx, file: string): string | undefined {
+/** Reports what keeps the file from compiling; returns the variables it reads when it compiles (parsed once per file). */
+export function checkTemplateFile(ctx: ValidateCtx, file: string): Refs | undefined {
   if (ctx.templatesChecked.has(file)) return ctx.templatesChecked.get(file);
   ctx.templatesChecked.set(file, undefined);
   const at = { file, line: 1, col: 1 };
@@ -37,8 +38,9 @@ export function checkTemplateFile(ctx: ValidateCtx, file: string): string | unde
   const text = buf.toString('utf8');
   const err = ctx.templates.check(text, at);
   if (!err) {
-    ctx.templatesChecked.set(file, text);
-    return text;
+    const refs = refsOfHandlebars(text);
+    ctx.templatesChecked.set(file, refs);
+    return refs;
   }
   // Handlebars stops at its first error; the Jinja habits behind it are all found by a scan.
   const habits = jinjaHabits(text).map((h) => {

@@ -3,7 +3,7 @@ import { ExprError, ExpressionEvaluator, FILTERS, TESTS } from '../expr/index.js
 import { GLOBALS } from '../expr/interpret.js';
 import type { SourcePos } from '../model/source.js';
 import { didYouMean } from '../config/suggest.js';
-import { JINJA_FILTER_HINTS, looksTemplated } from '../template/hints.js';
+import { JINJA_FILTER_HINTS, LOOKUP_ADVICE, LOOKUPS, looksTemplated } from '../template/hints.js';
 import type { ValidateCtx } from './context.js';
 import { refsOfExpression, refsOfTemplate, type Refs } from './names.js';
 import type { VarScope } from './scope.js';
@@ -17,7 +17,6 @@ export interface UseSite {
 }
 
 const evaluator = new ExpressionEvaluator();
-const LOOKUPS = new Set(['lookup', 'query', 'q']);
 
 /** A value rendered at run time (module argument, loop, delegate_to...). */
 export function useTemplate(site: UseSite, text: string, pos: SourcePos, opts: { track?: boolean } = {}): void {
@@ -52,7 +51,7 @@ function unknownNames(site: UseSite, refs: Refs, pos: SourcePos): void {
 
 function advice(u: Refs['unknown'][number]): string {
   if (u.kind === 'filter' && Object.hasOwn(JINJA_FILTER_HINTS, u.name)) return `; write ${JINJA_FILTER_HINTS[u.name]} instead`;
-  if (u.kind === 'function' && LOOKUPS.has(u.name)) return '; Ansible lookups are not supported: pass the value in a variable (vars, the inventory or -e)';
+  if (u.kind === 'function' && LOOKUPS.has(u.name)) return `; Ansible lookups are not supported: ${LOOKUP_ADVICE}`;
   return didYouMean(u.name, Object.keys(u.kind === 'filter' ? FILTERS : u.kind === 'test' ? TESTS : GLOBALS));
 }
 

@@ -47,12 +47,16 @@ describe('script pieces', () => {
   });
 
   test('stdin: /dev/null when absent, printf when given, base64 when it holds NUL', () => {
-    expect(runCommand('true', undefined)).toBe('( eval true ) </dev/null');
-    expect(runCommand('cat', 'a b')).toBe(`printf %s 'a b' | ( eval cat )`);
-    expect(runCommand('cat', '')).toBe(`printf %s '' | ( eval cat )`);
-    expect(runCommand('cat', Buffer.from([1, 0, 2]))).toBe(`printf %s AQAC | base64 -d | ( eval cat )`);
-    expect(runCommand('echo $$', undefined, { A: 'x y' })).toBe(`A='x y' sh -c 'echo $$' </dev/null`);
-    expect(runCommand('echo "$A"', undefined, { A: 'x y' })).toBe(`( export A='x y' ; eval 'echo "$A"' ) </dev/null`);
+    expect(runCommand('true', {})).toBe('( eval true ) </dev/null');
+    expect(runCommand('cat', { stdin: 'a b' })).toBe(`printf %s 'a b' | ( eval cat )`);
+    expect(runCommand('cat', { stdin: '' })).toBe(`printf %s '' | ( eval cat )`);
+    expect(runCommand('cat', { stdin: Buffer.from([1, 0, 2]) })).toBe(`printf %s AQAC | base64 -d | ( eval cat )`);
+    expect(runCommand('echo $$', { env: { A: 'x y' } })).toBe(`A='x y' sh -c 'echo $$' </dev/null`);
+    expect(runCommand('echo "$A"', { env: { A: 'x y' } })).toBe(`( export A='x y' ; eval 'echo "$A"' ) </dev/null`);
+    // In the shared shell itself only without env or stdin.
+    expect(runCommand('true', { inShell: true })).toBe('command eval true </dev/null');
+    expect(runCommand('cat', { inShell: true, stdin: 'x' })).toBe(`printf %s x | ( eval cat )`);
+    expect(runCommand('true', { inShell: true, env: { A: 'b' } })).toBe('( export A=b ; eval true ) </dev/null');
     const big = payload(Buffer.alloc(250_000, 0x61));
     expect(big.chunks.map((c) => c.length)).toEqual([100_000, 100_000, 50_000]);
   });

@@ -9,6 +9,7 @@ import type { Connection } from '../../src/connection/types.js';
 import { connectSsh } from '../../src/connection/ssh.js';
 import type { ExecOptions } from '../../src/connection/types.js';
 import { inspect } from '../../src/modules/lib/inspect.js';
+import { copy } from '../../src/modules/copy.js';
 import { raw, type Shell } from '../../src/shell/sh.js';
 import { inNode, useLab } from '../helpers/lab.js';
 import { counters, runPlaybookText } from '../helpers/engine.js';
@@ -113,7 +114,7 @@ describe('inspections that probe ahead, on a real sshd node', () => {
     expect(readFileSync(join(env.node('node1').root, 'srv/reg-b'), 'utf8')).toMatch(/^[0-9a-f]{40}\n$/);
   });
 
-  it('an inspection run in the shared shell leaves nothing behind in it: no function, no variable', async () => {
+  it('an inspection run in the shared shell, an eager write with it, leave nothing behind in it: no function, no variable', async () => {
     const node = env.node('node1');
     const conn = await connectSsh({ name: node.name, host: node.address, port: node.port, user: 'root', privateKeyFile: env.lab.clientKeyFile, agent: false, knownHostsFile: env.lab.knownHostsFile, hostKeyChecking: 'yes' });
     try {
@@ -121,6 +122,8 @@ describe('inspections that probe ahead, on a real sshd node', () => {
       const before = (await conn.exec(raw('set'), { inShell: true })).stdout;
       const insp = await inspect(ctx, [{ path: '/etc/hostname', checksum: true, access: true }, { path: '/etc', tree: false }, { path: '/nowhere' }]);
       expect('error' in insp ? insp.error : insp.paths.map((p) => p.lstat?.type)).toEqual(['file', 'directory', undefined]);
+      // A copy's write rides in its inspection (lib/eager-write.ts): its variables go too.
+      expect(await copy.run({ content: 'x\n', dest: '/srv/eager-left' }, ctx)).toMatchObject({ changed: true });
       expect((await conn.exec(raw('set'), { inShell: true })).stdout).toBe(before);
       expect((await conn.exec(raw('command -v oasis_probe oasis_lstats oasis_sums || echo none'), { inShell: true })).stdout).toBe('none\n');
     } finally {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { formatProblem, validatePaths, type ValidateOptions } from '../../src/validate/index.js';
-import { shownPath } from '../../src/validate/problems.js';
+import { shownPath } from '../../src/model/source.js';
 
 /** A directory holding `files` (paths may have directories). */
 export function project(files: Record<string, string | Buffer>): string {

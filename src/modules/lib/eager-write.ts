@@ -54,6 +54,7 @@ export function eagerWriteScript(o: EagerWrite, ctx: Mode): Shell | undefined {
   return lines(
     sh`oasis_s=; if [ -f ${o.dest} ] && [ -r ${o.dest} ]; then oasis_s=$(sha1sum < ${o.dest}); oasis_s=\${oasis_s%% *}; printf '0:sum=%s\\n' "$oasis_s"; fi`,
     eagerBlock(sh`[ "$oasis_s" != ${o.checksum} ] && [ ! -d ${o.dest} ] && [ -d ${dirname(o.dest)} ]`, script),
+    raw('unset oasis_s'), // it may run in the shared shell (inspect's inShell)
   );
 }
 

@@ -142,7 +142,7 @@ const SUMS_FN = raw(`oasis_sums() {
   printf 'sums:end\\n'
 }`);
 
-const UNSET = 'unset -f oasis_probe oasis_lstats oasis_sums; unset oasis_a oasis_n oasis_k oasis_x oasis_p oasis_s';
+const UNSET = 'unset -f oasis_probe oasis_lstats oasis_sums; unset oasis_a oasis_n oasis_k oasis_x oasis_p';
 
 /** `first` runs before the probes (they then see what it changed), `extra` after them. */
 export function inspectScript(probes: Probe[], extra?: Shell, first?: Shell): Shell {

@@ -22,7 +22,8 @@ export function probeKey(p: Probe): string {
 const FLAGS = ['checksum', 'content', 'tree', 'access', 'realpath', 'emptiness'] as const;
 // A field added to Probe must go into the key: this stops compiling until it does.
 type KeyFields = (typeof FLAGS)[number] | 'path' | 'checksumAlgorithm' | 'maxContent';
-export const PROBE_KEY_COVERS_ALL: Exclude<keyof Probe, KeyFields> extends never ? true : never = true;
+const keyCoversProbe: Exclude<keyof Probe, KeyFields> extends never ? true : never = true;
+void keyCoversProbe;
 
 export interface ProbeMemory {
   /** Probes the next tasks will ask for, for an inspection to take along (may be none). */
