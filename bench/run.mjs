@@ -1,8 +1,8 @@
 // `npm run bench`: oasis-play against ansible-playbook and a hand-written floor, on real lab
 // nodes, first run (fresh nodes) and idempotent re-run; writes docs/benchmarks.md.
 // Options: --sizes 10,50  --tools floor,oasis,ansible  --reps 5  --ansible-reps 10:3,50:1
-//          --no-write (print only)  --keep-lab (leave the last lab running)  --cli other/dist/cli/main.js
-//          --subnet 60 (labs on 127.0.60.0/24, 127.0.61.0/24, ...)  --baseline other/dist/cli/main.js
+//          --no-write (print only)  --keep-lab (leave the last lab running)  --cli other/dist/bin/oasis-play.js
+//          --subnet 60 (labs on 127.0.60.0/24, 127.0.61.0/24, ...)  --baseline other/dist/bin/oasis-play.js
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,7 @@ import { fileCheck, versionTime } from './lib/checks.mjs';
 
 const ROOT = join(BENCH_DIR, '..');
 const sec = (ms) => (ms / 1000).toFixed(2);
-let CLI = join(ROOT, 'dist/cli/main.js');
+let CLI = join(ROOT, 'dist/bin/oasis-play.js');
 let BASELINE = '';
 
 function options(argv) {

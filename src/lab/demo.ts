@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
 import { assertRoot, labUp, type Lab } from './lab.js';
 
-const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/oasis-play.js', import.meta.url));
 /** Shortest readable path: relative when under the current dir. */
 function show(p: string): string {
   const r = relative(process.cwd(), p);
