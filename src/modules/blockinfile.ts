@@ -61,10 +61,11 @@ export const blockinfile: RemoteModule<BlockinfileArgs> = {
     return editTextFile(ctx, {
       ...args,
       path,
+      result: (r) => ({ changed: r.changed, msg: r.msg, ...(r.backupFile ? { backup_file: r.backupFile } : {}) }),
       // As in Ansible, a missing file fails without create=true, even for state=absent.
       whenMissing: () => {
         if (!args.create) return fail(`Path ${path} does not exist !`, { path, rc: 257 });
-        return state === 'absent' ? { changed: false, msg: `File ${path} not present`, path } : 'create';
+        return state === 'absent' ? { changed: false, msg: `File ${path} not present` } : 'create';
       },
       edit: (codec, exists) => {
         const ins = args.insertafter ?? args.insertbefore;

@@ -39,7 +39,7 @@ export const lineinfile: RemoteModule<LineinfileArgs> = {
       insertbefore: { type: 'string', description: "Insert before the last line matching this regexp, or 'BOF'." },
       create: { type: 'boolean', description: 'Create the file if it is missing (default false: fail).' },
       backrefs: { type: 'boolean', description: 'Expand backreferences of regexp in line; if regexp does not match, change nothing.' },
-      backup: { type: 'boolean', description: 'Keep the previous file as <path>.<pid>.<timestamp>~ (reported as backup_file).' },
+      backup: { type: 'boolean', description: 'Keep the previous file as <path>.<pid>.<timestamp>~ (reported as backup).' },
       firstmatch: { type: 'boolean', description: 'insertafter/insertbefore use the first matching line instead of the last.' },
       ...ATTR_SCHEMA,
     },
@@ -69,8 +69,10 @@ export const lineinfile: RemoteModule<LineinfileArgs> = {
     return editTextFile(ctx, {
       ...args,
       path,
+      // Ansible's keys: `backup` is the backup's path, or '' when none was made.
+      result: (r) => ({ changed: r.changed, msg: r.msg, backup: r.backupFile ?? '', ...r.extra }),
       whenMissing: () => {
-        if (state === 'absent') return { changed: false, msg: 'file not present', path };
+        if (state === 'absent') return { changed: false, msg: 'file not present' };
         return args.create ? 'create' : fail(`Destination ${path} does not exist !`, { path, rc: 257 });
       },
       edit: (codec) => {

@@ -47,6 +47,7 @@ export const replace: RemoteModule<ReplaceArgs> = {
     return editTextFile(ctx, {
       ...args,
       path,
+      result: (r) => ({ changed: r.changed, msg: r.msg, rc: 0, ...(r.backupFile ? { backup_file: r.backupFile } : {}) }),
       whenMissing: () => fail(`Path ${path} does not exist !`, { path, rc: 257 }),
       edit: (codec) => {
         const contents = codec.text;

@@ -110,6 +110,38 @@ describe('the same playbook through oasis-play and ansible-playbook (local conne
     expect(read(ours, 'kv2')).toBe(read(theirs, 'kv2'));
   });
 
+  it('lineinfile, blockinfile and replace return the keys and messages Ansible returns', async () => {
+    // A new file's mode and a mode fixed with an edit add to the message; no file attributes come
+    // back. (Ansible's registered results also carry failed and diff: a difference of the engine.)
+    const yaml = `- hosts: h1
+  gather_facts: false
+  tasks:
+    - lineinfile: { path: "$DIR/m.conf", line: "a=1", create: true, mode: "0600" }
+      register: r1
+    - lineinfile: { path: "$DIR/m.conf", line: "a=1", state: absent, backup: true }
+      register: r2
+    - blockinfile: { path: "$DIR/m.conf", block: "x", backup: true }
+      register: r3
+    - replace: { path: "$DIR/m.conf", regexp: "x", replace: "y", mode: "0640" }
+      register: r4
+    - copy: { dest: "$DIR/keys1", content: "{{ k }} {{ r1.msg }}" }
+      vars: { k: "{{ r1 | dict2items | map(attribute='key') | difference(['diff', 'failed']) | sort | join(',') }}" }
+    - copy: { dest: "$DIR/keys2", content: "{{ k }} {{ r2.msg }}" }
+      vars: { k: "{{ r2 | dict2items | map(attribute='key') | difference(['diff', 'failed']) | sort | join(',') }}" }
+    - copy: { dest: "$DIR/keys3", content: "{{ k }} {{ r3.msg }}" }
+      vars: { k: "{{ r3 | dict2items | map(attribute='key') | difference(['diff', 'failed']) | sort | join(',') }}" }
+    - copy: { dest: "$DIR/keys4", content: "{{ k }} {{ r4.msg }}" }
+      vars: { k: "{{ r4 | dict2items | map(attribute='key') | difference(['diff', 'failed']) | sort | join(',') }}" }
+    - copy: { dest: "$DIR/more", content: "{{ r2.found }} {{ m }} {{ r4.rc }}" }
+      vars: { m: "{{ 'backup made' if r2.backup is match('$DIR/m.conf.') else 'no backup' }}" }
+`;
+    const { ours, theirs } = await runBoth(yaml);
+    expectSameRun(ours, theirs);
+    for (const f of ['keys1', 'keys2', 'keys3', 'keys4', 'more']) expect(read(ours, f), f).toBe(read(theirs, f));
+    expect(read(ours, 'keys1')).toBe('backup,changed,msg line added and ownership, perms or SE linux context changed');
+    expect(read(ours, 'more')).toBe('1 backup made 0');
+  });
+
   it('gathered facts sit below play vars', async () => {
     const yaml = `- hosts: h1
   gather_facts: true

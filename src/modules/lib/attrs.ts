@@ -119,15 +119,15 @@ export function statResult(st: Partial<StatInfo> | undefined): Record<string, un
 }
 
 
-/** Applies a plan on the target; resolves to the resulting stat, or an error message naming the path. */
+/** Applies a plan on the target; resolves to the resulting stat (unless noStat), or an error message naming the path. */
 export async function applyAttrs(
   ctx: ModuleContext,
   path: string,
   plan: AttrPlan,
-  opts: { noFollow?: boolean } = {},
+  opts: { noFollow?: boolean; noStat?: boolean } = {},
 ): Promise<{ ok: true; stat?: StatInfo } | { ok: false; msg: string }> {
   const statCmd = opts.noFollow ? sh`stat -c ${STAT_FORMAT} -- ${path}` : sh`stat -L -c ${STAT_FORMAT} -- ${path}`;
-  const res = await ctx.exec(lines(applyAttrsScript(path, plan, opts), sh`printf 'final=%s\\n' "$(${statCmd})"`));
+  const res = await ctx.exec(lines(applyAttrsScript(path, plan, opts), !opts.noStat && sh`printf 'final=%s\\n' "$(${statCmd})"`));
   if (res.code !== 0) return { ok: false, msg: `Could not set attributes of ${path}: ${(res.stderr || res.stdout).trim()}` };
   const final = /^final=(.*)$/m.exec(res.stdout)?.[1];
   return { ok: true, stat: final ? parseStat(final) : undefined };

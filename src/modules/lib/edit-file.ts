@@ -1,10 +1,11 @@
 /**
  * The shared flow of the in-place text editors (lineinfile, blockinfile, replace): read the file
  * in one round trip, compute the new text in TypeScript, then write it atomically (or only fix
- * mode/owner/group) in a second one. Check mode stops after the computation.
+ * mode/owner/group) in a second one. Check mode stops after the computation. As Ansible's, their
+ * results say what changed, not the file's attributes: so no stat after the write either.
  */
 import type { ModuleContext, ModuleResult } from '../types.js';
-import { applyAttrs, checkModeArg, planAttrs, planChanges, predictStat, statResult, type AttrArgs } from './attrs.js';
+import { applyAttrs, checkModeArg, planAttrs, planChanges, type AttrArgs } from './attrs.js';
 import { inspect, type Probe } from './inspect.js';
 import { applyMode, defaultMode, parseMode } from './mode.js';
 import { ancestors, dirname, pathArg } from './paths.js';
@@ -21,9 +22,19 @@ export interface EditOutcome {
   extra?: Record<string, unknown>;
 }
 
+/** What an edit did, for the module to put in its result the way Ansible's does. */
+export interface EditReport {
+  changed: boolean;
+  msg: string;
+  backupFile?: string;
+  extra?: Record<string, unknown>;
+}
+
 export interface EditOptions extends AttrArgs {
   path: string;
   backup?: boolean;
+  /** The module's result from what the edit did (its keys differ between the three modules). */
+  result: (r: EditReport) => ModuleResult;
   /** The file is missing: a result to return as it is, or 'create' to edit an empty file. */
   whenMissing: () => ModuleResult | 'create';
   /** Computes the new text. May throw PyRegexError for a bad pattern (reported as a failure). */
@@ -69,16 +80,20 @@ export async function editTextFile(ctx: ModuleContext, o: EditOptions): Promise<
     if (e instanceof PyRegexError) return fail(e.message, { path });
     throw e;
   }
-  const extra = { path, ...out.extra };
+  const done = (changed: boolean, msg: string, more: { backupFile?: string; diff?: ModuleResult['diff'] } = {}): ModuleResult => ({
+    ...o.result({ changed, msg, ...(more.backupFile ? { backupFile: more.backupFile } : {}), ...(out.extra ? { extra: out.extra } : {}) }),
+    ...(more.diff ? { diff: more.diff } : {}),
+  });
 
   if (out.changed) {
     const content = codec.encode(out.text);
-    const diff = ctx.diff ? { diff: { before: st ? diffText(original) : '', after: diffText(content), path } } : {};
-    const attrs = st ? planAttrs(o, st, insp.umask) : undefined;
-    const msg = attrs && planChanges(attrs) ? `${out.msg} and ${ATTRS_MSG}` : out.msg;
-    if (ctx.check) return { ...extra, changed: true, msg, ...diff };
-    // Without a mode the file keeps the one just inspected: given here, it costs no stat and chmod.
+    const diff = ctx.diff ? { before: st ? diffText(original) : '', after: diffText(content), path } : undefined;
     const mode = o.mode === undefined ? st?.mode : applyMode(parseMode(o.mode), st?.mode ?? defaultMode(insp.umask, false), { isDir: false, umask: insp.umask });
+    // As Ansible: attributes set apart from the content (a new file's mode too) add to the message.
+    const attrsChanged = st ? planChanges(planAttrs(o, st, insp.umask)) : mode !== undefined && mode !== defaultMode(insp.umask, false);
+    const msg = attrsChanged ? `${out.msg} and ${ATTRS_MSG}` : out.msg;
+    if (ctx.check) return done(true, msg, { diff });
+    // Without a mode the file keeps the one just inspected: given here, it costs no stat and chmod.
     const w = await writeFile(ctx, {
       path,
       content,
@@ -87,21 +102,22 @@ export async function editTextFile(ctx: ModuleContext, o: EditOptions): Promise<
       group: o.group === undefined ? undefined : String(o.group),
       backup: o.backup,
       follow: true,
+      noFinalStat: true,
       ...(createDirs.length ? { createDirs: { paths: createDirs } } : {}),
     });
     if (!w.ok) return fail(w.msg, { path });
-    return { ...extra, changed: true, msg, ...statResult(w.stat), ...(w.backupFile ? { backup_file: w.backupFile } : {}), ...diff };
+    return done(true, msg, { backupFile: w.backupFile, diff });
   }
 
-  if (!st) return { ...extra, changed: false, msg: out.msg };
+  if (!st) return done(false, out.msg);
   const plan = planAttrs(o, st, insp.umask);
-  if (!planChanges(plan)) return { ...extra, changed: false, msg: out.msg, ...statResult(st) };
+  if (!planChanges(plan)) return done(false, out.msg);
   const msg = out.msg ? `${out.msg} and ${ATTRS_MSG}` : ATTRS_MSG;
-  const diff = ctx.diff ? { diff: { before: plan.before.join('\n') + '\n', after: plan.after.join('\n') + '\n', path } } : {};
-  if (ctx.check) return { ...extra, changed: true, msg, ...statResult(predictStat(st, plan)), ...diff };
-  const applied = await applyAttrs(ctx, path, plan);
+  const diff = ctx.diff ? { before: plan.before.join('\n') + '\n', after: plan.after.join('\n') + '\n', path } : undefined;
+  if (ctx.check) return done(true, msg, { diff });
+  const applied = await applyAttrs(ctx, path, plan, { noStat: true });
   if (!applied.ok) return fail(applied.msg, { path });
-  return { ...extra, changed: true, msg, ...statResult(applied.stat), ...diff };
+  return done(true, msg, { diff });
 }
 
 /**
