@@ -18,7 +18,7 @@ export interface FilterContext {
 export interface FilterDef {
   /** Parameter names in order, for keyword binding; a last `...name` takes the rest. */
   params: string[];
-  /** Keyword-only options (after a `...rest` parameter). */
+  /** Keyword-only options (after a `...rest` parameter); '*' takes any keyword. */
   options?: string[];
   /** Receives `undefined` for an undefined operand instead of failing (default, mandatory). */
   lenient?: boolean;
@@ -85,7 +85,8 @@ export const FILTERS: Record<string, FilterDef> = {
   hash: f(['hashtype'], (v, [h]) => T.hash(v, h ?? 'sha1')),
   checksum: f([], (v) => T.hash(v, 'sha1')),
   indent: f(['width', 'first', 'blank'], (v, [w, first, blank]) => T.indent(v, w ?? 4, first, blank)),
-  map: f(['...args'], (v, args, ctx) => mapFilter(v, args, ctx.options), { options: ['attribute', 'default'] }),
+  // Any keyword: with a filter name, they are that filter's (checked when it is bound).
+  map: f(['...args'], (v, args, ctx) => mapFilter(v, args, ctx.options), { options: ['*'] }),
   select: f(['...args'], (v, args) => selectBy(v, args, true)),
   reject: f(['...args'], (v, args) => selectBy(v, args, false)),
   selectattr: f(['attribute', '...args'], (v, [a, ...args]) => selectBy(v, args, true, toText(a))),
@@ -95,13 +96,18 @@ export const FILTERS: Record<string, FilterDef> = {
 /** `map(attribute='x')`, or `map('filter', args…)` applying another filter to each item. */
 function mapFilter(v: unknown, args: unknown[], options: Record<string, unknown>): unknown[] {
   const items = toList(v, 'map');
-  if (options.attribute !== undefined) {
+  // As Jinja: with a filter name, the keyword arguments are that filter's (map('map', attribute='k')).
+  if (args.length === 0) {
+    const unknown = Object.keys(options).find((k) => k !== 'attribute' && k !== 'default');
+    if (unknown !== undefined) throw new OpError(`map has no parameter '${unknown}'`);
+    if (options.attribute === undefined) throw new OpError("map needs attribute='name' or a filter name");
     return D.pluck(items, toText(options.attribute), Object.hasOwn(options, 'default') ? options.default : MISSING);
   }
   const [name, ...rest] = args;
   if (typeof name !== 'string') throw new OpError("map needs attribute='name' or a filter name");
   const def = lookupFilter(name);
-  return items.map((x) => def.fn(x, rest, { options: {} }));
+  const bound = bindArgs(name, def, rest, options);
+  return items.map((x) => def.fn(x, bound.args, { options: bound.options }));
 }
 
 /** select/reject (and …attr): keep items whose test passes; no test means truthiness. */
@@ -144,7 +150,7 @@ export function bindArgs(name: string, def: FilterDef, args: unknown[], kwargs: 
       if (i < args.length) throw new OpError(`${name} got '${key}' twice`);
       while (bound.length < i) bound.push(undefined);
       bound[i] = value;
-    } else if (def.options?.includes(key)) {
+    } else if (def.options?.includes(key) || def.options?.includes('*')) {
       options[key] = value;
     } else {
       throw new OpError(`${name} has no parameter '${key}'`);

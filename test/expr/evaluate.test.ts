@@ -198,6 +198,9 @@ const TABLE: [string, unknown][] = [
   ["users | selectattr('admin') | map(attribute='name') | list", ['ada']],
   ["users | rejectattr('age', 'gt', 10) | map(attribute='name') | list", ['bob']],
   ["['a', 'b'] | map('upper') | list", ['A', 'B']],
+  // With a filter name, keyword arguments go to that filter (Jinja): here the inner map's attribute.
+  ["[users, users] | map('map', attribute='name') | map('list') | list", [['ada', 'bob'], ['ada', 'bob']]],
+  ["[['a', 'b'], ['c']] | map('join', d='-') | list", ['a-b', 'c']],
   ['[1, 1, 2] | unique', [1, 2]],
   ['xs | sum', 6],
   ['xs | max', 3],
