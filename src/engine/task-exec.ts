@@ -102,6 +102,7 @@ async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scop
   const result: Record<string, unknown> = { results, changed, msg: anyFailed ? 'One or more items failed' : 'All items completed' };
   if (anyFailed) result['failed'] = true;
   if (allSkipped) Object.assign(result, { skipped: true, skip_reason: results.length ? 'Conditional result was False' : 'No items in the list' });
+  else result['skipped'] = false;
   const status = anyFailed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
   const outcome = applyIgnore(ctx, task, eff, vars, { status, ignored: false, result });
   register(host, task, outcome.result);
@@ -145,8 +146,9 @@ async function runOnce(ctx: RunContext, host: HostState, task: Task, eff: Effect
       if (task.loop === undefined) register(host, task, raw.result);
       return raw;
     }
-    const withRegister = task.register ? { ...vars, [task.register]: raw.result } : vars;
-    const result = { ...raw.result };
+    // As Ansible's TaskExecutor: a result says whether it failed (`r.failed` is false, not undefined).
+    const result: Record<string, unknown> = { failed: false, ...raw.result };
+    const withRegister = task.register ? { ...vars, [task.register]: result } : vars;
     const at = (key: string) => () => task.keyPos.get(key) ?? task.pos;
     if (task.changedWhen) result['changed'] = conditionsHold(ctx.templates.exprs, task.changedWhen, withRegister, 'changed_when', at('changed_when'));
     if (task.failedWhen) {

@@ -56,6 +56,9 @@ const DEBUG_HIDDEN = ['changed', 'failed', 'item', 'ansible_loop_var', 'skipped'
 export function dumpResult(result: Record<string, unknown>, verbosity: number, module?: string): string {
   const always = result['_ansible_verbose_always'] === true;
   const shown = stripInternal(result) as Record<string, unknown>;
+  // TaskResult.clean_copy: the host line already says failed or skipped.
+  delete shown.failed;
+  delete shown.skipped;
   // debug: Ansible's _clean_results shows only what debug was asked to show.
   if (module === 'debug') {
     for (const k of Object.keys(shown)) {

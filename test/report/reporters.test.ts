@@ -200,9 +200,9 @@ describe('plain reporter', () => {
     const text = out.text();
     expect(text).toContain('changed: [node1] => (item=nginx) => {"changed": true, "item": "nginx"}\n');
     expect(text).toContain('ok: [node2] => {"changed": false, "rc": 0}\n');
-    expect(text).toContain(
-      'skipping: [node2] => {"changed": false, "skip_reason": "Conditional result was False", "skipped": true}\n',
-    );
+    // As Ansible (TaskResult.clean_copy): the line already says skipped or failed, the JSON does not.
+    expect(text).toContain('skipping: [node2] => {"changed": false, "skip_reason": "Conditional result was False"}\n');
+    expect(text).toContain('fatal: [node1]: FAILED! => {"changed": false, "msg": "config invalid", "rc": 1}\n');
   });
 
   it('shows the task path with -vv and indents JSON with -vvv', async () => {
