@@ -1,6 +1,7 @@
 // Validates metadata against schemas/node-metadata.schema.json (JSON Schema 2020-12) with ajv.
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { ajv2020Class } from '../schema/ajv-on-demand.js';
 
 import { METADATA_SCHEMA_FILE } from '../schema/metadata-file.js';
 
@@ -11,7 +12,7 @@ function validator(): ValidateFunction {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(METADATA_SCHEMA_FILE, 'utf8')) as object;
     // `format` is an annotation here; updatedAt's `pattern` does the checking (no ajv-formats).
-    compiled = new Ajv2020({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+    compiled = new (ajv2020Class())({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
   }
   return compiled;
 }

@@ -1,4 +1,5 @@
-import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import type { Ajv, Options, ValidateFunction } from 'ajv';
+import { ajvClass } from '../schema/ajv-on-demand.js';
 import { loadPrecompiled } from '../schema/precompiled.js';
 import type { ModuleCatalog, ModuleInfo } from './catalog.js';
 import { LOCAL_MODULES, type LocalModuleSpec } from './local-specs.js';
@@ -69,7 +70,7 @@ export class ModuleRegistry implements ModuleCatalog {
     if (!def) return `unknown module '${name}'`;
     let validate = this.validators.get(name);
     if (!validate) {
-      this.ajv ??= new Ajv(ARGS_AJV_OPTIONS);
+      this.ajv ??= new (ajvClass())(ARGS_AJV_OPTIONS);
       validate = this.ajv.compile(def.schema);
       this.validators.set(name, validate);
     }

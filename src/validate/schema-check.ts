@@ -2,7 +2,8 @@
  * Checks a value against one definition of the generated schemas and turns ajv's errors into
  * one readable message each, at the position of the key they are about.
  */
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, Options, ValidateFunction } from 'ajv';
+import { ajvClass } from '../schema/ajv-on-demand.js';
 import type { SourcePos } from '../model/source.js';
 import { didYouMean } from '../config/suggest.js';
 import { generateSchemas, type SchemaFile } from '../schema/generate.js';
@@ -47,7 +48,7 @@ export class SchemaChecker {
     let ajv: Ajv | undefined;
     const compiled = (key: string) => {
       if (!ajv) {
-        ajv = new Ajv(checkerAjvOptions());
+        ajv = new (ajvClass())(checkerAjvOptions());
         for (const schema of checkerSchemas(schemas)) ajv.addSchema(schema);
       }
       return ajv.getSchema(key);

@@ -22,6 +22,10 @@ describe('CLI bundle', () => {
     expect(files().some((f) => /from "ssh2"/.test(readFileSync(join(dirname(CLI), f), 'utf8')))).toBe(true);
   });
 
+  it('leaves out ajv\'s compiler: runs use the precompiled validators, and ajv loads only when a schema has none', () => {
+    for (const f of files()) expect(readFileSync(join(dirname(CLI), f), 'utf8'), f).not.toContain('node_modules/ajv/dist/core.js');
+  });
+
   it('keeps the commands in chunks of their own: the entry holds little more than the option parser', () => {
     const entry = readFileSync(CLI, 'utf8');
     expect(entry).toContain('new Command("oasis-play")');
