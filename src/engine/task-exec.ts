@@ -99,10 +99,11 @@ async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scop
   const anyFailed = results.some((r) => r['failed'] === true);
   const allSkipped = results.every((r) => r['skipped'] === true);
   const changed = results.some((r) => r['changed'] === true);
-  const result: Record<string, unknown> = { results, changed, msg: anyFailed ? 'One or more items failed' : 'All items completed' };
+  // Ansible's TaskExecutor.run, key for key (its `skipped_reason` included).
+  let result: Record<string, unknown> = { results, changed, msg: anyFailed ? 'One or more items failed' : 'All items completed', skipped: allSkipped };
   if (anyFailed) result['failed'] = true;
-  if (allSkipped) Object.assign(result, { skipped: true, skip_reason: results.length ? 'Conditional result was False' : 'No items in the list' });
-  else result['skipped'] = false;
+  if (results.length === 0) result = { changed: false, skipped: true, skipped_reason: 'No items in the list', results };
+  else if (allSkipped) result['msg'] = 'All items skipped';
   const status = anyFailed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
   const outcome = applyIgnore(ctx, task, eff, vars, { status, ignored: false, result });
   register(host, task, outcome.result);

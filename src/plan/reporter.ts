@@ -124,6 +124,6 @@ function localResult(e: HostResult): unknown {
 }
 
 function reason(e: HostResult): string {
-  const r = e.result['skip_reason'];
+  const r = e.result['skip_reason'] ?? e.result['skipped_reason'];
   return typeof r === 'string' && r !== 'Conditional result was False' ? ` (${r})` : ' (condition false)';
 }

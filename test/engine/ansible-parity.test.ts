@@ -180,6 +180,28 @@ describe('the same playbook through oasis-play and ansible-playbook (local conne
     expect(keysShown(ours)[3]).toBe('changed,skip_reason');
   });
 
+  it('a loop over no items, and one whose items were all skipped: the same result and the same -v lines', async () => {
+    const yaml = `- hosts: h1
+  gather_facts: false
+  tasks:
+    - command: "echo {{ item }}"
+      loop: []
+      register: r1
+    - command: "echo {{ item }}"
+      loop: [a]
+      when: false
+      register: r2
+    - copy: { dest: "$DIR/results", content: "{{ k }}" }
+      vars: { k: "{{ [r1, r2 | dict2items | rejectattr('key', 'eq', 'results') | items2dict] | to_nice_json }}" }
+`;
+    const { ours, theirs } = await runBoth(yaml, { args: ['-v'] });
+    expectSameRun(ours, theirs);
+    expect(read(ours, 'results')).toBe(read(theirs, 'results'));
+    const skipping = (side: Side) => side.stdout.split('\n').filter((l) => l.startsWith('skipping:'));
+    expect(skipping(ours)).toEqual(skipping(theirs));
+    expect(skipping(ours)).toContain('skipping: [h1] => {"changed": false, "msg": "All items skipped"}');
+  });
+
   it('gathered facts sit below play vars', async () => {
     const yaml = `- hosts: h1
   gather_facts: true
