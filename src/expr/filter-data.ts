@@ -152,11 +152,27 @@ export function join(v: unknown, sep: unknown = '', attribute?: unknown): string
   return values.map(toText).join(toText(sep));
 }
 
-export const toJson = (v: unknown, indent?: unknown) => JSON.stringify(toPlain(v), null, typeof indent === 'number' ? indent : undefined) ?? 'null';
+/** Python's json.dumps defaults, as Ansible's to_json: `, ` and `: ` between items, non-ASCII as \\uXXXX. */
+export const toJson = (v: unknown, indent?: unknown) => pyDumps(toPlain(v), typeof indent === 'number' ? indent : undefined);
 
 /** Ansible to_nice_json: indented by 4 and keys sorted, so generated files are stable. */
 export function toNiceJson(v: unknown, indent: unknown = 4): string {
-  return JSON.stringify(sortKeys(toPlain(v)), null, asNumber(indent, 'to_nice_json indent')) ?? 'null';
+  return pyDumps(sortKeys(toPlain(v)), asNumber(indent, 'to_nice_json indent'));
+}
+
+function pyDumps(v: unknown, indent: number | undefined): string {
+  // With an indent, JSON.stringify already writes what json.dumps does (`,` then a new line, `: `).
+  const text = indent === undefined ? compactDumps(v) : (JSON.stringify(v, null, indent) ?? 'null');
+  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function compactDumps(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map((x) => (x === undefined ? 'null' : compactDumps(x))).join(', ')}]`;
+  if (isDict(v)) {
+    const items = Object.entries(v).filter(([, x]) => x !== undefined);
+    return `{${items.map(([k, x]) => `${JSON.stringify(k)}: ${compactDumps(x)}`).join(', ')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
 }
 
 function sortKeys(v: unknown): unknown {

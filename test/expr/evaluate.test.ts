@@ -210,6 +210,10 @@ const TABLE: [string, unknown][] = [
   ["version | regex_search('\\d+\\.\\d+')", '1.24'],
   ["{'a': 1} | combine({'b': 2})", { a: 1, b: 2 }],
   ["{'a': 1} | dict2items", [{ key: 'a', value: 1 }]],
+  // Python's json.dumps, as Ansible's filters (outputs checked with python3).
+  ["{'b': [1, 'é', none, true], 'a': {}} | to_json", '{"b": [1, "\\u00e9", null, true], "a": {}}'],
+  ["{'b': [1, 'é'], 'a': {}} | to_json(indent=2)", '{\n  "b": [\n    1,\n    "\\u00e9"\n  ],\n  "a": {}\n}'],
+  ["{'b': 1, 'a': [2]} | to_nice_json", '{\n    "a": [\n        2\n    ],\n    "b": 1\n}'],
   ['a | ternary(1, 2)', 1],
   ["'x' | b64encode | b64decode", 'x'],
   ["'/etc/hosts' | basename", 'hosts'],

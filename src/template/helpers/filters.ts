@@ -274,12 +274,12 @@ export const FILTER_HELPERS: HelperSpec[] = [
     output: 'off',
   }),
   filter('to_json', {
-    summary: 'Compact JSON.',
+    summary: 'JSON on one line, as Ansible writes it (Python\'s `json.dumps`: `, ` and `: ` between items, non-ASCII as `\\uXXXX`).',
     usage: '{{to_json value}}',
     jinja: 'value | to_json',
     example: '{{to_json cfg}}',
     vars: { cfg: { a: [1, 'x'] } },
-    output: '{"a":[1,"x"]}',
+    output: '{"a": [1, "x"]}',
   }),
   filter('to_nice_json', {
     summary: 'JSON indented by 4 (or `indent`) with sorted keys, for stable generated files.',
