@@ -10,6 +10,7 @@ import { connectSsh } from '../../src/connection/ssh.js';
 import type { ExecOptions } from '../../src/connection/types.js';
 import { inspect } from '../../src/modules/lib/inspect.js';
 import { copy } from '../../src/modules/copy.js';
+import { file } from '../../src/modules/file.js';
 import { raw, type Shell } from '../../src/shell/sh.js';
 import { inNode, useLab } from '../helpers/lab.js';
 import { counters, runPlaybookText } from '../helpers/engine.js';
@@ -124,6 +125,9 @@ describe('inspections that probe ahead, on a real sshd node', () => {
       expect('error' in insp ? insp.error : insp.paths.map((p) => p.lstat?.type)).toEqual(['file', 'directory', undefined]);
       // A copy's write rides in its inspection (lib/eager-write.ts): its variables go too.
       expect(await copy.run({ content: 'x\n', dest: '/srv/eager-left' }, ctx)).toMatchObject({ changed: true });
+      // So does a missing directory's mkdir, which the shell runs itself (no subshell).
+      expect(await file.run({ path: '/srv/eager-dir/a/b', state: 'directory', mode: '0750' }, ctx)).toMatchObject({ changed: true, mode: '0750' });
+      expect(await file.run({ path: '/etc/hostname/x', state: 'directory' }, ctx)).toMatchObject({ failed: true, msg: expect.stringContaining('/etc/hostname') });
       expect((await conn.exec(raw('set'), { inShell: true })).stdout).toBe(before);
       expect((await conn.exec(raw('command -v oasis_probe oasis_lstats oasis_sums || echo none'), { inShell: true })).stdout).toBe('none\n');
     } finally {

@@ -12,7 +12,7 @@ import { HANDLERS, isOutcome, type FileArgs, type Outcome } from './file-states.
 import type { TimeSpec } from './file-times.js';
 import type { Inspection, Probe } from './inspect.js';
 import { parseMode } from './mode.js';
-import { dirname } from './paths.js';
+import { ancestors, dirname } from './paths.js';
 import { INLINE_LIMIT, writeFileScript } from './write-file.js';
 
 export interface EagerWrite {
@@ -75,7 +75,31 @@ export function eagerDirectory(args: FileArgs, path: string, times: TimeSpec[], 
   const env = { args, path, follow: args.follow ?? true, force: args.force ?? false, insp: nothing, mtime: times[0]!, atime: times[1]!, stamps: new Map(), check: false };
   const out = HANDLERS.directory(env);
   if (!isOutcome(out) || !out.changed) return undefined;
-  return { script: eagerBlock(sh`[ ! -e ${path} ] && [ ! -L ${path} ]`, lines(...out.script)), out };
+  const guard = sh`[ ! -e ${path} ] && [ ! -L ${path} ]`;
+  // Only a mode to set: the handler's `mkdir -m` per missing directory, run by the shell itself
+  // (a fork less), stopping at the first that fails. Otherwise its script, in a subshell.
+  if (args.owner === undefined && args.group === undefined) return { script: mkdirsInShell(guard, ancestors(path), args.mode === undefined ? undefined : createdMode(out)), out };
+  return { script: eagerBlock(guard, lines(...out.script)), out };
+}
+
+/** The mode a given (octal) `mode` creates directories with (the handler's prediction), as mkdir -m takes it. */
+function createdMode(out: Outcome): string | undefined {
+  const mode = out.predicted?.mode;
+  return mode === undefined ? undefined : mode.toString(8).padStart(4, '0');
+}
+
+/**
+ * `mkdir [-m MODE]` of each missing directory when `guard` holds, with no subshell: it may run in
+ * the shared shell (inspect's inShell), so no `exit`, and the one variable it sets is unset.
+ */
+function mkdirsInShell(guard: Shell, dirs: string[], mode: string | undefined): Shell {
+  const m = mode === undefined ? sh`` : sh`-m ${mode}`;
+  return lines(
+    sh`if ${guard}; then`,
+    raw(`printf 'eager:begin\n'; oasis_r=0`),
+    ...dirs.map((d) => sh`[ "$oasis_r" != 0 ] || [ -d ${d} ] || mkdir ${m} -- ${d} 2>&1 || oasis_r=$?`),
+    raw(`printf 'eager=%s\n' "$oasis_r"; unset oasis_r; fi`),
+  );
 }
 
 /** What the eager change did, if it ran. */
