@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const TSC_ENTRY = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 /** The CLI (package.json's bin). dist/bin/ has the depth of dist/cli/, so paths relative to
  * import.meta.url (package.json, roles/, playbooks/, schemas/, the precompiled validators) hold. */
-export const CLI_BUNDLE = fileURLToPath(new URL('../bin/oasis-play.js', import.meta.url));
+const CLI_BUNDLE = fileURLToPath(new URL('../bin/oasis-play.js', import.meta.url));
 
 // Packages that load native code by a path of their own (ssh2's sshcrypto binding, which it
 // would silently replace with slower JavaScript) or read their own files stay in node_modules.

@@ -96,20 +96,22 @@ async function runLoop(ctx: RunContext, host: HostState, task: Task, scope: Scop
     emit(ctx, host, task, eff, { ...outcome, result, ignored: false }, labelFor(ctx, task, itemVars, item));
     if (task.loopControl.pause) await sleep(task.loopControl.pause * 1000);
   }
-  const anyFailed = results.some((r) => r['failed'] === true);
-  const allSkipped = results.every((r) => r['skipped'] === true);
-  const changed = results.some((r) => r['changed'] === true);
-  // Ansible's TaskExecutor.run, key for key (its `skipped_reason` included).
-  let result: Record<string, unknown> = { results, changed, msg: anyFailed ? 'One or more items failed' : 'All items completed', skipped: allSkipped };
-  if (anyFailed) result['failed'] = true;
-  if (results.length === 0) result = { changed: false, skipped: true, skipped_reason: 'No items in the list', results };
-  else if (allSkipped) result['msg'] = 'All items skipped';
-  const status = anyFailed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok';
+  const result = loopResult(results);
+  const status = result['failed'] ? 'failed' : result['skipped'] ? 'skipped' : result['changed'] ? 'changed' : 'ok';
   const outcome = applyIgnore(ctx, task, eff, vars, { status, ignored: false, result });
   register(host, task, outcome.result);
   // Per-item lines were shown; the task line follows only where Ansible prints one.
   if (status === 'failed' || status === 'skipped') emit(ctx, host, task, eff, outcome, undefined, true);
   return outcome;
+}
+
+/** A loop's own result from its items', key for key as Ansible's TaskExecutor.run makes it (`skipped_reason` included). */
+function loopResult(results: Record<string, unknown>[]): Record<string, unknown> {
+  if (results.length === 0) return { changed: false, skipped: true, skipped_reason: 'No items in the list', results };
+  const failed = results.some((r) => r['failed'] === true);
+  const skipped = results.every((r) => r['skipped'] === true);
+  const msg = failed ? 'One or more items failed' : skipped ? 'All items skipped' : 'All items completed';
+  return { results, changed: results.some((r) => r['changed'] === true), msg, skipped, ...(failed ? { failed: true } : {}) };
 }
 
 /** The variables of one loop item: the task's, with the loop variable (and index_var) set. */

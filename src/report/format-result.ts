@@ -86,9 +86,13 @@ function shownResult(e: HostResultEvent): Record<string, unknown> {
 /** Lines for one host result (no trailing newline), colored when `color`. */
 export function formatHostResult(e: HostResultEvent, verbosity: number, color: boolean): string[] {
   const label = hostLabel(e);
-  // A loop's own line leaves its items out: each had a line of its own.
-  const shown = e.loopSummary ? Object.fromEntries(Object.entries(shownResult(e)).filter(([k]) => k !== 'results')) : shownResult(e);
-  const json = (): string => dumpResult(shown, verbosity, e.module);
+  // Only verbose lines show the JSON. A loop's own line leaves its items out: each had a line.
+  const json = (): string => {
+    const shown = shownResult(e);
+    if (!e.loopSummary) return dumpResult(shown, verbosity, e.module);
+    const { results: _items, ...loop } = shown;
+    return dumpResult(loop, verbosity, e.module);
+  };
   const verbose = verbosity > 0 || e.result['_ansible_verbose_always'] === true;
   const item = e.item;
   if (e.loopSummary && e.status === 'failed') return e.ignored ? [stringc('...ignoring', COLOR.skip, color)] : [];

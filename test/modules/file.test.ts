@@ -57,6 +57,15 @@ describe('state=directory', () => {
     expect((await checkThenRun({ path: p, state: 'directory', mode: '0750' })).changed).toBe(false);
   });
 
+  it('a new directory gets exactly the mode, not the setgid bit of its parent (as Ansible\'s chmod)', async () => {
+    const parent = join(dir, 'shared');
+    mkdirSync(parent);
+    chmodSync(parent, 0o2775);
+    const p = join(parent, 'x/y');
+    expect(await run({ path: p, state: 'directory', mode: '0755' }, ctx())).toMatchObject({ changed: true, mode: '0755' });
+    for (const d of ['shared/x', 'shared/x/y']) expect(mode(join(dir, d))).toBe('755');
+  });
+
   it('without mode uses the umask; then changes only the mode', async () => {
     const p = join(dir, 'd');
     await run({ path: p, state: 'directory' }, ctx());

@@ -11,7 +11,7 @@ import type { ModuleContext } from '../types.js';
 import { HANDLERS, isOutcome, type FileArgs, type Outcome } from './file-states.js';
 import type { TimeSpec } from './file-times.js';
 import type { Inspection, Probe } from './inspect.js';
-import { parseMode } from './mode.js';
+import { chmodArg, parseMode } from './mode.js';
 import { ancestors, dirname } from './paths.js';
 import { INLINE_LIMIT, writeFileScript } from './write-file.js';
 
@@ -31,9 +31,13 @@ export type EagerOutcome = { written: true } | { written: false; msg: string };
 
 type Mode = Pick<ModuleContext, 'check' | 'diff'>;
 
+// What eagerOutcome reads: a begin line, the change's own output, then its status.
+const BEGIN = `printf 'eager:begin\\n'`;
+const status = (code: string) => `printf 'eager=%s\\n' "${code}"`;
+
 /** `body` in a subshell (its `exit` stays there) when `guard` holds, its output and status marked. */
 function eagerBlock(guard: Shell, body: Shell): Shell {
-  return lines(sh`if ${guard}; then`, raw(`printf 'eager:begin\\n'; (`), body, raw(`) 2>&1; printf 'eager=%s\\n' "$?"; fi`));
+  return lines(sh`if ${guard}; then`, raw(`${BEGIN}; (`), body, raw(`) 2>&1; ${status('$?')}; fi`));
 }
 
 /** copy/template: the script to run before the probes, or undefined when the write must wait for them. */
@@ -69,7 +73,8 @@ export function eagerProbes(probes: Probe[]): Probe[] {
  */
 export function eagerDirectory(args: FileArgs, path: string, times: TimeSpec[], ctx: Mode): { script: Shell; out: Outcome } | undefined {
   if (ctx.check || ctx.diff || args.state !== 'directory' || args.recurse || args.src !== undefined) return undefined;
-  if (times.some((t) => t.kind !== 'preserve') || (args.mode !== undefined && parseMode(args.mode).kind !== 'octal')) return undefined;
+  const parsed = args.mode === undefined ? undefined : parseMode(args.mode);
+  if (times.some((t) => t.kind !== 'preserve') || parsed?.kind === 'symbolic') return undefined;
   // Nothing there; the umask only shapes the predicted stat, which the probes' stat replaces.
   const nothing: Inspection = { umask: 0o022, paths: [{ path, readable: true }], stdout: '' };
   const env = { args, path, follow: args.follow ?? true, force: args.force ?? false, insp: nothing, mtime: times[0]!, atime: times[1]!, stamps: new Map(), check: false };
@@ -78,14 +83,9 @@ export function eagerDirectory(args: FileArgs, path: string, times: TimeSpec[], 
   const guard = sh`[ ! -e ${path} ] && [ ! -L ${path} ]`;
   // Only a mode to set: the handler's `mkdir -m` per missing directory, run by the shell itself
   // (a fork less), stopping at the first that fails. Otherwise its script, in a subshell.
-  if (args.owner === undefined && args.group === undefined) return { script: mkdirsInShell(guard, ancestors(path), args.mode === undefined ? undefined : createdMode(out)), out };
+  // The mode as the handler gives it (chmodArg: exactly that mode, no setgid kept from the parent).
+  if (args.owner === undefined && args.group === undefined) return { script: mkdirsInShell(guard, ancestors(path), parsed && chmodArg(parsed.value)), out };
   return { script: eagerBlock(guard, lines(...out.script)), out };
-}
-
-/** The mode a given (octal) `mode` creates directories with (the handler's prediction), as mkdir -m takes it. */
-function createdMode(out: Outcome): string | undefined {
-  const mode = out.predicted?.mode;
-  return mode === undefined ? undefined : mode.toString(8).padStart(4, '0');
 }
 
 /**
@@ -96,9 +96,9 @@ function mkdirsInShell(guard: Shell, dirs: string[], mode: string | undefined): 
   const m = mode === undefined ? sh`` : sh`-m ${mode}`;
   return lines(
     sh`if ${guard}; then`,
-    raw(`printf 'eager:begin\n'; oasis_r=0`),
+    raw(`${BEGIN}; oasis_r=0`),
     ...dirs.map((d) => sh`[ "$oasis_r" != 0 ] || [ -d ${d} ] || mkdir ${m} -- ${d} 2>&1 || oasis_r=$?`),
-    raw(`printf 'eager=%s\n' "$oasis_r"; unset oasis_r; fi`),
+    raw(`${status('$oasis_r')}; unset oasis_r; fi`),
   );
 }
 

@@ -81,7 +81,7 @@ export async function editTextFile(ctx: ModuleContext, o: EditOptions): Promise<
     throw e;
   }
   const done = (changed: boolean, msg: string, more: { backupFile?: string; diff?: ModuleResult['diff'] } = {}): ModuleResult => ({
-    ...o.result({ changed, msg, ...(more.backupFile ? { backupFile: more.backupFile } : {}), ...(out.extra ? { extra: out.extra } : {}) }),
+    ...o.result({ changed, msg, backupFile: more.backupFile, extra: out.extra }),
     ...(more.diff ? { diff: more.diff } : {}),
   });
 
