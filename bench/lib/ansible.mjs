@@ -1,7 +1,7 @@
 // Running ansible-playbook against a lab the way a tuned user would: pipelining on, forks = node
 // count, no fact gathering, host keys checked against the lab's known_hosts, OpenSSH
-// ControlPersist (Ansible's default) with a fresh control dir per run so no run reuses
-// another's connections.
+// ControlPersist (Ansible's default: 60 s) with a control dir of its own: the runs of one
+// ansibleRun (a first run and its re-run) share the masters, as a user's next command does.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ export function ansibleRun(lab, playbook) {
     cmd: 'ansible-playbook',
     args: ['-i', lab.inventoryFile, playbook],
     env,
-    /** Stops the ControlPersist masters this run left (by their sockets) and removes its files. */
+    /** Stops the ControlPersist masters left (by their sockets) and removes the files. */
     cleanup() {
       let sockets = [];
       try {

@@ -35,6 +35,10 @@ export function cpuGroup(name) {
       add(pid) {
         writeFileSync(join(dir, 'cgroup.procs'), `${pid}\n`);
       },
+      /** The processes in the group now. */
+      pids() {
+        return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+      },
       /** CPU ms used by everything that ever ran in the group. */
       usageMs: usage,
       /** Moves any process still inside back to the root group and removes the group. */

@@ -40,20 +40,34 @@ export function parseGnuTime(text) {
 }
 
 /**
- * Runs `cmd args` to completion under GNU time, in a cgroup of its own when the machine allows
- * (cpuMs then includes processes that left the tree). Resolves with the measurements, exit code
- * and output (kept in memory: the tools write to a pipe, as in CI). `nodes`: a cpuGroup holding
- * the lab nodes' sshd, for what the nodes spent (nodesCpuMs).
+ * Runs `cmd args` to completion under GNU time, in a cgroup when the machine allows (cpuMs then
+ * includes processes that left the tree). Resolves with the measurements, exit code and output
+ * (kept in memory: the tools write to a pipe, as in CI). `nodes`: a cpuGroup holding the lab
+ * nodes' sshd, for what the nodes spent (nodesCpuMs). `session`: a cpuGroup that outlives the run,
+ * for a tool whose helpers serve its next run too (oasis-play's keeper, ssh ControlPersist
+ * masters): their CPU counts in the run they work for, and keptRssKb is the peak RSS, summed, of
+ * those still running after it.
  */
-export async function measure(cmd, args, { env, cwd, nodes } = {}) {
-  const group = cpuGroup('oasis-bench-tool');
+export async function measure(cmd, args, { env, cwd, nodes, session } = {}) {
+  const group = session ?? cpuGroup('oasis-bench-tool');
   const nodesBefore = nodes ? await settled(nodes) : NaN;
+  const toolBefore = session ? session.usageMs() : 0;
   try {
     const r = await measureProcess(cmd, args, { env, cwd, procs: group?.procs });
-    const cpuMs = group ? group.usageMs() : r.userMs + r.sysMs;
-    return { ...r, cpuMs, nodesCpuMs: nodes ? (await settled(nodes)) - nodesBefore : NaN };
+    const cpuMs = group ? (session ? await settled(session) : group.usageMs()) - toolBefore : r.userMs + r.sysMs;
+    const keptRssKb = session ? session.pids().reduce((sum, pid) => sum + peakRssKb(pid), 0) : 0;
+    return { ...r, cpuMs, keptRssKb, nodesCpuMs: nodes ? (await settled(nodes)) - nodesBefore : NaN };
   } finally {
-    group?.remove();
+    if (!session) group?.remove();
+  }
+}
+
+/** A running process's peak resident set (VmHWM), 0 when it has gone. */
+function peakRssKb(pid) {
+  try {
+    return Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
   }
 }
 

@@ -16,8 +16,9 @@ import { discoverNodes } from '../discovery/discover.js';
 import { planSession, PlanReporter } from '../plan/session.js';
 import { parseExtraVars } from './extra-vars.js';
 import { reportError } from './errors.js';
+import { sshOptions, type SshCliOptions } from './ssh-options.js';
 
-export interface PlacementCliOptions {
+export interface PlacementCliOptions extends SshCliOptions {
   inventory: string[];
   extraVars: string[];
   plan?: boolean;
@@ -25,9 +26,6 @@ export interface PlacementCliOptions {
   nodes?: string;
   lockTimeout: string;
   catalog: string[];
-  knownHosts?: string;
-  hostKeyChecking: 'yes' | 'accept-new' | 'no';
-  timeout: string;
   forks: string;
   verbose: number;
   output: 'auto' | 'live' | 'plain';
@@ -49,9 +47,11 @@ async function setup(o: PlacementCliOptions) {
   const catalog = loadCatalog([...o.catalog, join(process.cwd(), 'playbooks'), BUILTIN_CATALOG]);
   // --plan: a pool that never connects and a reporter that shows the rendered tasks and configs.
   const plan = o.plan ? planSession(process.stdout, process.stderr) : undefined;
+  const ssh = sshOptions(o);
   if (!plan) await checkKnownHostsFile(o.knownHosts);
-  const connections = plan?.connections ?? new ConnectionPool({ knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 });
-  const discover = { knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000, offline: !!o.plan };
+  if (!plan) ssh.keeper?.prepare();
+  const connections = plan?.connections ?? new ConnectionPool(ssh);
+  const discover = { ...ssh, offline: !!o.plan };
   const runOptions: RunOptions = {
     check: false,
     diff: false,
@@ -72,7 +72,7 @@ async function setup(o: PlacementCliOptions) {
     say,
     dryRun: !!o.plan,
   });
-  return { inventory, catalog, connections, ops, lockKey: o.inventory.length ? o.inventory : ['(default)'] };
+  return { inventory, catalog, connections, ssh, ops, lockKey: o.inventory.length ? o.inventory : ['(default)'] };
 }
 
 function summary(change: PlacementChange): number {
@@ -104,8 +104,8 @@ export async function placementCommand(kind: 'launch' | 'remove', countText: str
 /** `oasis-play services`: the catalog, and where each service runs now. */
 export async function servicesCommand(o: PlacementCliOptions & { json?: boolean }): Promise<number> {
   try {
-    const { inventory, catalog } = await setup(o);
-    const nodes = o.inventory.length ? (await discoverNodes(inventory, { knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 })).map(toView) : [];
+    const { inventory, catalog, ssh } = await setup(o);
+    const nodes = o.inventory.length ? (await discoverNodes(inventory, ssh)).map(toView) : [];
     const rows = [...catalog.values()].map((s) => ({ name: s.name, description: s.description, runsOn: runningOn(nodes, s.name) }));
     if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
     else {

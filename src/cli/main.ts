@@ -13,6 +13,8 @@ function version(): string {
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 const increase = (_: string, prev: number) => prev + 1;
+const persistOption = () =>
+  new Option('--persist <seconds>', "keep the SSH connections open this long for the next command (as Ansible's ControlPersist); 0: close them at the end").default('60');
 
 export function buildProgram(): Command {
   const program = new Command('oasis-play')
@@ -42,6 +44,7 @@ export function buildProgram(): Command {
     .option('--known-hosts <file>', 'OpenSSH known_hosts file to check host keys against (default ~/.ssh/known_hosts)')
     .addOption(new Option('--host-key-checking <mode>', 'yes: refuse unknown keys; accept-new: record unknown keys; no: accept any').choices(['yes', 'accept-new', 'no']).default('yes'))
     .option('-T, --timeout <seconds>', 'SSH connection timeout', '10')
+    .addOption(persistOption())
     .option('-v, --verbose', 'more output (-vvv: internal details and stack traces)', increase, 0)
     .option('--json', 'JSON lines events and a final JSON summary on stdout')
     .addOption(new Option('--output <mode>', 'live (terminal), plain (CI) or auto').choices(['auto', 'live', 'plain']).default('auto'))
@@ -96,6 +99,7 @@ export function buildProgram(): Command {
     .option('--known-hosts <file>', 'OpenSSH known_hosts file (default ~/.ssh/known_hosts)')
     .addOption(new Option('--host-key-checking <mode>', 'yes, accept-new or no').choices(['yes', 'accept-new', 'no']).default('yes'))
     .option('-T, --timeout <seconds>', 'SSH connection timeout per node', '5')
+    .addOption(persistOption())
     .option('-f, --forks <n>', 'nodes probed at the same time', '50')
     .option('--stale-after <seconds>', 'metadata older than this is stale (default 3x the agent interval, else 60)')
     .option('--scorer <name>', 'load score to sort by', 'default')
@@ -118,6 +122,7 @@ export function buildProgram(): Command {
       .option('--known-hosts <file>', 'OpenSSH known_hosts file (default ~/.ssh/known_hosts)')
       .addOption(new Option('--host-key-checking <mode>', 'yes, accept-new or no').choices(['yes', 'accept-new', 'no']).default('yes'))
       .option('-T, --timeout <seconds>', 'SSH connection timeout per node', '5')
+      .addOption(persistOption())
       .option('-f, --forks <n>', 'hosts worked on at the same time', '25')
       .option('-v, --verbose', 'more output', increase, 0)
       .addOption(new Option('--output <mode>', 'live (terminal), plain (CI) or auto').choices(['auto', 'live', 'plain']).default('auto'));
@@ -149,6 +154,26 @@ export function buildProgram(): Command {
     const { servicesCommand } = await import('./launch-command.js');
     process.exitCode = await servicesCommand(opts);
   });
+
+  program
+    .command('connections')
+    .description('the SSH connections kept open for the next command (see --persist), and how long they have been idle')
+    .option('--close', 'close them all, and stop the keeper that holds them')
+    .option('--json', 'JSON instead of a table')
+    .action(async (opts) => {
+      const { connectionsCommand } = await import('./connections-command.js');
+      process.exitCode = await connectionsCommand(opts);
+    });
+
+  // The keeper that holds those connections: started by a command, detached (see KeeperLink).
+  program
+    .command('__keeper', { hidden: true })
+    .argument('<socket>')
+    .argument('<idle-ms>')
+    .action(async (socket: string, idleMs: string) => {
+      const { runKeeper } = await import('../connection/keeper/main.js');
+      await runKeeper(socket, Number(idleMs));
+    });
 
   program
     .command('validate')

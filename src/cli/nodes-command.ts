@@ -6,14 +6,12 @@ import { loadInventories } from '../inventory/load.js';
 import type { NodeStatus } from '../discovery/types.js';
 import { sleep } from '../agent/agent.js';
 import { reportError } from './errors.js';
+import { sshOptions, type SshCliOptions } from './ssh-options.js';
 
-export interface NodesCliOptions {
+export interface NodesCliOptions extends SshCliOptions {
   inventory: string[];
   json?: boolean;
   watch?: boolean;
-  knownHosts?: string;
-  hostKeyChecking: 'yes' | 'accept-new' | 'no';
-  timeout: string;
   forks: string;
   staleAfter?: string;
   scorer: string;
@@ -38,9 +36,7 @@ export async function nodesCommand(o: NodesCliOptions): Promise<number> {
     const { inventory, warnings } = await loadInventories(o.inventory);
     for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
     d = new Discoverer(inventory, {
-      knownHostsFile: o.knownHosts,
-      hostKeyChecking: o.hostKeyChecking,
-      connectTimeoutMs: number(o.timeout, '--timeout', 0.1) * 1000,
+      ...sshOptions(o, (m) => process.stderr.write(`WARNING: ${m}\n`)),
       concurrency: Math.floor(number(o.forks, '--forks', 1)),
       ...(o.staleAfter !== undefined && { staleAfterSeconds: number(o.staleAfter, '--stale-after', 0) }),
       scorer: o.scorer,

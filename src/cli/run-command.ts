@@ -17,8 +17,9 @@ import { TemplateEngine } from '../template/engine.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listHosts, listTasks } from './listing.js';
 import { reportError } from './errors.js';
+import { sshOptions, type SshCliOptions } from './ssh-options.js';
 
-export interface RunCliOptions {
+export interface RunCliOptions extends SshCliOptions {
   inventory: string[];
   limit?: string;
   tags: string[];
@@ -31,9 +32,6 @@ export interface RunCliOptions {
   listTasks?: boolean;
   syntaxCheck?: boolean;
   startAtTask?: string;
-  knownHosts?: string;
-  hostKeyChecking: 'yes' | 'accept-new' | 'no';
-  timeout: string;
   verbose: number;
   json?: boolean;
   output: 'auto' | 'live' | 'plain';
@@ -48,6 +46,9 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
   try {
     const forks = Number(o.forks);
     if (!Number.isInteger(forks) || forks < 1) throw new UserError(`--forks must be a whole number ≥ 1, got '${o.forks}'`, undefined, EXIT.badOptions);
+    const ssh = sshOptions(o);
+    // The keeper (if none runs yet) starts while the playbooks load, not at the first connection.
+    if (!(o.plan || o.syntaxCheck || o.listHosts || o.listTasks)) ssh.keeper?.prepare();
     // Every problem of every playbook at once, before anything connects (exit 4, as Ansible's parse errors).
     const { validatePlaybooks, formatProblem } = await import('../validate/index.js');
     const problems = validatePlaybooks(files);
@@ -80,12 +81,7 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
     const header = { templates: new TemplateEngine(), extraVars, groups: groupMembers(loaded.inventory) };
     const playHosts = playbooks.flatMap((pb) => pb.plays.map((p) => renderPlayHeader(p, header).hosts));
     const patterns = [...playHosts, ...(o.limit ? [o.limit] : []), ...dynamicGroupValues(playbooks)];
-    const inventory = await withDynamicGroupsFor(loaded.inventory, o.discover ? true : patterns, {
-      knownHostsFile: o.knownHosts,
-      hostKeyChecking: o.hostKeyChecking,
-      connectTimeoutMs: Number(o.timeout) * 1000,
-      offline: !!o.plan,
-    });
+    const inventory = await withDynamicGroupsFor(loaded.inventory, o.discover ? true : patterns, { ...ssh, offline: !!o.plan });
     // As Ansible's check: hosts of `all` left by the limit (an implicit localhost is not one of them).
     const limited = o.limit === undefined ? [] : selectHosts(inventory, {}, o.limit, { limit: true, warn: (m) => process.stderr.write(`[WARNING]: ${m}\n`) });
     if (o.limit !== undefined && !limited.some((h) => inventory.hosts.has(h))) {
@@ -114,7 +110,7 @@ export async function runCommand(files: string[], o: RunCliOptions): Promise<num
       ? (await import('../plan/session.js')).planSession(process.stdout, process.stderr)
       : {
           reporter: createReporter({ mode: o.json ? 'json' : o.output, verbosity: o.verbose, diff: !!o.diff, out: process.stdout, err: process.stderr }),
-          connections: new ConnectionPool({ knownHostsFile: o.knownHosts, hostKeyChecking: o.hostKeyChecking, connectTimeoutMs: Number(o.timeout) * 1000 }),
+          connections: new ConnectionPool(ssh),
         };
     const ctx = newRunContext({ inventory, inventoryFile, options, reporter, modules, connections });
     const interrupted = new Promise<number>((resolve) => {

@@ -1,5 +1,6 @@
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { KeeperLink } from './keeper/link.js';
 import { LocalConnection } from './local.js';
 import { connectSsh } from './ssh.js';
 import type { Connection, SshTarget } from './types.js';
@@ -8,6 +9,8 @@ export interface PoolOptions {
   knownHostsFile?: string;
   hostKeyChecking: SshTarget['hostKeyChecking'];
   connectTimeoutMs: number;
+  /** Lease SSH connections from the keeper, which holds them for the next run; else each run connects itself. */
+  keeper?: KeeperLink;
 }
 
 /** The connection variables of one host, as Ansible names them (already rendered). */
@@ -47,7 +50,7 @@ export class ConnectionPool {
     if (v.ansible_ssh_private_key_file) target.privateKeyFile = String(v.ansible_ssh_private_key_file).replace(/^~(?=\/)/, homedir());
     const password = v.ansible_password ?? v.ansible_ssh_pass;
     if (password !== undefined) target.password = String(password);
-    return this.cached(`${target.user}@${target.host}:${target.port}`, () => connectSsh(target));
+    return this.cached(`${target.user}@${target.host}:${target.port}`, () => connectSsh(target, this.options.keeper));
   }
 
   private cached(key: string, make: () => Promise<Connection>): Promise<Connection> {

@@ -33,7 +33,7 @@ async function authMethods(t: SshTarget): Promise<{ methods: AnyAuthMethod[]; tr
     methods.push({ type: 'publickey', username, key });
     tried.push(`key ${t.privateKeyFile}`);
   }
-  const sock = process.env.SSH_AUTH_SOCK;
+  const sock = t.agentSocket ?? process.env.SSH_AUTH_SOCK;
   if (t.agent !== false && sock) {
     methods.push({ type: 'agent', username, agent: sock });
     tried.push(`ssh-agent at ${sock}`);
@@ -48,8 +48,8 @@ async function authMethods(t: SshTarget): Promise<{ methods: AnyAuthMethod[]; tr
   return { methods, tried };
 }
 
-/** Connects and authenticates; rejects with UnreachableError only. */
-export async function connectClient(t: SshTarget): Promise<Client> {
+/** Connects and authenticates; rejects with UnreachableError only. `hostKey` hears the key the server presented. */
+export async function connectClient(t: SshTarget, hostKey?: (key: Buffer) => void): Promise<Client> {
   const where = `${t.name} (${t.user}@${t.host}:${t.port})`;
   const timeout = t.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const { methods, tried } = await authMethods(t);
@@ -67,6 +67,7 @@ export async function connectClient(t: SshTarget): Promise<Client> {
     authHandler: methods,
     ...(algos && { algorithms: { serverHostKey: algos as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] } }),
     hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+      hostKey?.(key);
       verifyHostKey(t, key).then(
         (d) => {
           if (!d.ok) hostKeyProblem = d.message;

@@ -3,11 +3,11 @@
 // run apart from the shell (a subshell, or its own `sh -c`: see runCommand), then the shell
 // prints an unguessable sentinel with the exit status on stdout and the sentinel on stderr; the
 // exec is done when both have arrived.
-import type { Client, ClientChannel } from 'ssh2';
 import { raw, sh, type Shell } from '../shell/sh.js';
 import { becomeWrap, type SudoSession } from './become.js';
 import { EndReader, runCommand, token } from './frame.js';
-import { connectClient } from './ssh-connect.js';
+import type { KeeperLink } from './keeper/link.js';
+import type { ExecChannel, SshTransport } from './transport.js';
 import { UnreachableError, type Connection, type ExecOptions, type ExecResult, type SshTarget } from './types.js';
 
 interface Running {
@@ -24,16 +24,23 @@ const KILL_GROUP = `g=$(ps -o pgid= -p "$1" | tr -d ' ')
 [ -n "$g" ] || exit 0
 kill -TERM "-$g" 2>/dev/null; sleep 1; kill -KILL "-$g" 2>/dev/null; exit 0`;
 
-export async function connectSsh(target: SshTarget): Promise<SshConnection> {
-  const client = await connectClient(target);
-  const conn = new SshConnection(client, target);
-  try {
-    await conn.start();
-  } catch (e) {
-    await conn.close();
-    throw e instanceof UnreachableError ? e : new UnreachableError(`${target.name}: cannot start a remote shell: ${(e as Error).message}`, 'other');
+/** Connects, or leases the keeper's connection when there is a keeper; then starts the shell. */
+export async function connectSsh(target: SshTarget, keeper?: KeeperLink): Promise<SshConnection> {
+  for (let attempt = 0; ; attempt++) {
+    const kept = await keeper?.lease(target);
+    // ssh2 is loaded only by a run that connects itself.
+    const transport = kept ?? (await (await import('./ssh-connect.js')).connectClient(target));
+    const conn = new SshConnection(transport, target);
+    try {
+      await conn.start();
+      return conn;
+    } catch (e) {
+      await conn.close();
+      // A connection kept from an earlier run may have died unnoticed (the node rebooted): once more, anew.
+      if (kept?.reused && attempt === 0) continue;
+      throw e instanceof UnreachableError ? e : new UnreachableError(`${target.name}: cannot start a remote shell: ${(e as Error).message}`, 'other');
+    }
   }
-  return conn;
 }
 
 export class SshConnection implements Connection {
@@ -46,7 +53,7 @@ export class SshConnection implements Connection {
   shellPid = 0;
   private readonly sentinel = token('OASIS_END_');
   private readonly where: string;
-  private shell?: ClientChannel;
+  private shell?: ExecChannel;
   private queue: Promise<unknown> = Promise.resolve();
   private current?: Running;
   private dead?: UnreachableError;
@@ -54,7 +61,7 @@ export class SshConnection implements Connection {
   private closed = false;
 
   constructor(
-    private readonly client: Client,
+    private readonly client: SshTransport,
     readonly target: SshTarget,
   ) {
     this.host = target.name;
@@ -67,9 +74,9 @@ export class SshConnection implements Connection {
   }
 
   async start(): Promise<void> {
-    this.shell = await new Promise<ClientChannel>((resolve, reject) => {
+    this.shell = await new Promise<ExecChannel>((resolve, reject) => {
       this.channelsOpened++;
-      this.client.exec('sh', (err, ch) => (err ? reject(err) : resolve(ch)));
+      this.client.exec('sh', (err, ch) => (ch ? resolve(ch) : reject(err ?? new Error('no channel'))));
     });
     this.shell.on('data', (d: Buffer) => this.current?.stdout(d));
     this.shell.stderr.on('data', (d: Buffer) => this.current?.stderr(d));
@@ -194,7 +201,7 @@ export class SshConnection implements Connection {
       const cap = setTimeout(resolve, capMs);
       this.channelsOpened++;
       this.client.exec(command, (err, ch) => {
-        if (err) return resolve();
+        if (!ch) return resolve();
         ch.on('close', () => {
           clearTimeout(cap);
           resolve();

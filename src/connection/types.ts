@@ -67,6 +67,8 @@ export interface SshTarget {
   password?: string;
   /** Use ssh-agent at $SSH_AUTH_SOCK when set (default true). */
   agent?: boolean;
+  /** The ssh-agent socket, when not $SSH_AUTH_SOCK (a kept connection is made by the keeper, for a run with its own). */
+  agentSocket?: string;
   knownHostsFile: string;
   hostKeyChecking: 'yes' | 'accept-new' | 'no';
   connectTimeoutMs?: number;

@@ -2,6 +2,7 @@
 // A Discoverer keeps each node's connection between rounds (`nodes --watch`): a refresh then
 // costs one round trip per node. A node's connection is dropped as soon as it fails.
 import PQueue from 'p-queue';
+import type { KeeperLink } from '../connection/keeper/link.js';
 import { ConnectionPool } from '../connection/pool.js';
 import { UnreachableError, type SshTarget } from '../connection/types.js';
 import type { Inventory } from '../inventory/types.js';
@@ -22,6 +23,8 @@ export interface DiscoverOptions {
   staleAfterSeconds?: number;
   /** A scorer or the name of one in `scorers`. Default `default`. */
   scorer?: Scorer | string;
+  /** Lease connections from the keeper (see PoolOptions). */
+  keeper?: KeeperLink;
   /** --plan: connect to nothing; hosts without inline `oasis_metadata` are down ('not probed'). */
   offline?: boolean;
 }
@@ -93,7 +96,7 @@ export class Discoverer {
   private async attempt(c: Candidate, signal: AbortSignal | undefined): Promise<NodeStatus> {
     let pool = this.pools.get(c.name);
     if (!pool) {
-      pool = new ConnectionPool({ knownHostsFile: this.o.knownHostsFile, hostKeyChecking: this.o.hostKeyChecking, connectTimeoutMs: this.timeoutMs });
+      pool = new ConnectionPool({ knownHostsFile: this.o.knownHostsFile, hostKeyChecking: this.o.hostKeyChecking, connectTimeoutMs: this.timeoutMs, ...(this.o.keeper && { keeper: this.o.keeper }) });
       this.pools.set(c.name, pool);
     }
     try {

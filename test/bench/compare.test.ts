@@ -101,6 +101,17 @@ describe('report', () => {
     expect(md).toContain('oasis vs ansible: DIFFERENT on 1/10 nodes');
   });
 
+  it('counts what a tool keeps running between runs (its keeper) in its memory at 50 nodes', () => {
+    const kept = (r: ReturnType<typeof run>, keptRssKb: number) => ({ ...r, keptRssKb });
+    const md = renderResults({
+      ...results,
+      sizes: [{ size: 50, runs: { oasis: { first: [kept(run(900, 5), 60 * 1024)], rerun: [kept(run(700, 0), 40 * 1024)] } }, files: {} }],
+    });
+    expect(md).toContain('| 50 | oasis (1×) | first | 0.90 s | 0.90–0.90 | 0.45 s | 0.90 s | 100 MB | 60 MB | 5 |');
+    expect(md).toContain('| peak memory under 150 MB at 50 nodes, first | 160 MB (100 MB run + 60 MB keeper) | **no** |');
+    expect(md).toContain('| peak memory under 150 MB at 50 nodes, rerun | 140 MB (100 MB run + 40 MB keeper) | yes |');
+  });
+
   it('replaces only its own part of the doc', () => {
     const file = join(temp(), 'b.md');
     writeFileSync(file, `# B\n\nintro\n\n${START}\nold\n${END}\n\noutro\n`);

@@ -1,0 +1,266 @@
+// The keeper: a background process that holds SSH connections between runs, as OpenSSH's
+// ControlPersist does for Ansible, so that the next run on the same hosts skips the handshake
+// (the largest cost of a short run on many small nodes: docs/benchmarks.md). A run leases a
+// connection for its duration and opens its channels through the keeper's Unix socket; the
+// keeper closes a connection once no run has leased it for the lease's idle time, and exits
+// once it holds none.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Client, ClientChannel } from 'ssh2';
+import { verifyHostKey } from '../host-key.js';
+import { connectClient } from '../ssh-connect.js';
+import { UnreachableError, type SshTarget } from '../types.js';
+import { ASK, TELL, frame, json, readFrames, type ExecRequest, type KeptStatus, type LeaseGranted, type LeaseRequest } from './wire.js';
+
+interface Kept {
+  label: string;
+  client: Client;
+  /** The key the server presented when the connection was made. */
+  hostKey?: Buffer;
+  leases: Set<Lease>;
+  used: number;
+  openedAt: number;
+  idleSince?: number;
+  idleMs: number;
+  expiry?: NodeJS.Timeout;
+  gone: boolean;
+}
+
+interface Lease {
+  id: number;
+  kept: Kept;
+  socket: Socket;
+  channels: Set<ClientChannel>;
+  /** How long a channel may take to open before the connection is taken for dead. */
+  openTimeoutMs: number;
+}
+
+const DEFAULT_OPEN_TIMEOUT_MS = 10_000;
+
+/** Everything that decides which server we reach and how we prove who we are. */
+function keyOf(t: SshTarget): string {
+  return JSON.stringify([t.user, t.host, t.port, t.privateKeyFile ?? '', t.password ?? null, t.agent !== false && (t.agentSocket ?? ''), t.knownHostsFile, t.hostKeyChecking]);
+}
+
+export class Keeper {
+  private readonly kept = new Map<string, Promise<Kept>>();
+  private readonly leases = new Map<number, Lease>();
+  private nextLease = 1;
+  private readonly sockets = new Set<Socket>();
+  /** Connections made and not closed yet. */
+  private readonly live = new Set<Kept>();
+  private exitTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly server: Server,
+    /** How long to wait, holding nothing, before exiting. */
+    private exitAfterMs: number,
+    private readonly exit: () => void,
+    private readonly log: (line: string) => void,
+  ) {
+    server.on('connection', (socket) => this.accept(socket));
+    this.settle();
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    this.settle();
+    socket.on('error', () => {}); // a run that died; 'close' follows
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.settle();
+    });
+    let onFrame = (kind: string, body: Buffer): void => {
+      onFrame = () => socket.destroy(); // a socket asks one thing; the rest is its channel's stdin
+      if (kind === ASK.lease) void this.lease(socket, json<LeaseRequest>(body));
+      else if (kind === ASK.exec) onFrame = this.exec(socket, json<ExecRequest>(body));
+      else if (kind === ASK.status) socket.end(frame(TELL.status, this.status()));
+      else if (kind === ASK.quit) this.quit(socket);
+      else socket.destroy();
+    };
+    readFrames(socket, (kind, body) => onFrame(kind, body));
+  }
+
+  private async lease(socket: Socket, req: LeaseRequest): Promise<void> {
+    let got: { kept: Kept; reused: boolean };
+    try {
+      got = await this.connection(req.target);
+    } catch (e) {
+      const u = e instanceof UnreachableError ? e : new UnreachableError(`${req.target.name}: ${(e as Error).message}`, 'other');
+      socket.end(frame(TELL.unreachable, { message: u.message, reason: u.reason }));
+      return;
+    }
+    const { kept, reused } = got;
+    if (socket.destroyed || kept.gone) {
+      if (!socket.destroyed) socket.end(frame(TELL.closed));
+      return;
+    }
+    const lease: Lease = { id: this.nextLease++, kept, socket, channels: new Set(), openTimeoutMs: req.target.connectTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS };
+    this.leases.set(lease.id, lease);
+    kept.leases.add(lease);
+    kept.used++;
+    kept.idleMs = req.idleMs;
+    kept.idleSince = undefined;
+    clearTimeout(kept.expiry);
+    socket.on('close', () => this.release(lease));
+    socket.write(frame(TELL.leased, { id: lease.id, reused } satisfies LeaseGranted));
+  }
+
+  /** The held connection to this target, if it is still up and its host key still trusted; else a new one. */
+  private async connection(target: SshTarget): Promise<{ kept: Kept; reused: boolean }> {
+    const key = keyOf(target);
+    const held = this.kept.get(key);
+    if (held) {
+      const kept = await held.catch(() => undefined);
+      if (kept && !kept.gone) {
+        // known_hosts may have changed since: a key no longer trusted ends the connection.
+        const trusted = target.hostKeyChecking === 'no' || (kept.hostKey !== undefined && (await verifyHostKey(target, kept.hostKey)).ok);
+        if (trusted && !kept.gone) return { kept, reused: true };
+        this.log(`${kept.label}: host key no longer trusted; reconnecting`);
+        this.drop(kept);
+      }
+      if (this.kept.get(key) === held) this.kept.delete(key);
+    }
+    const opening = this.open(target);
+    this.kept.set(key, opening);
+    opening.then(
+      (kept) => kept.client.once('close', () => this.kept.get(key) === opening && this.kept.delete(key)),
+      () => this.kept.get(key) === opening && this.kept.delete(key),
+    );
+    return { kept: await opening, reused: false };
+  }
+
+  private async open(target: SshTarget): Promise<Kept> {
+    let hostKey: Buffer | undefined;
+    const client = await connectClient(target, (k) => (hostKey = k));
+    const kept: Kept = {
+      label: `${target.user}@${target.host}:${target.port}`,
+      client,
+      hostKey,
+      leases: new Set(),
+      used: 0,
+      openedAt: Date.now(),
+      idleMs: 0,
+      gone: false,
+    };
+    this.live.add(kept);
+    client.on('close', () => this.forget(kept));
+    return kept;
+  }
+
+  private drop(kept: Kept): void {
+    if (kept.gone) return;
+    this.forget(kept);
+    kept.client.end();
+  }
+
+  /** The connection closed: its leases hear it (their runs see the host unreachable). */
+  private forget(kept: Kept): void {
+    if (kept.gone) return;
+    kept.gone = true;
+    this.live.delete(kept);
+    clearTimeout(kept.expiry);
+    for (const lease of kept.leases) lease.socket.end(frame(TELL.closed));
+    this.settle();
+  }
+
+  private release(lease: Lease): void {
+    this.leases.delete(lease.id);
+    for (const ch of lease.channels) ch.close();
+    const kept = lease.kept;
+    kept.leases.delete(lease);
+    if (kept.leases.size > 0 || kept.gone) return;
+    kept.idleSince = Date.now();
+    kept.expiry = setTimeout(() => this.drop(kept), kept.idleMs);
+    this.exitAfterMs = kept.idleMs;
+  }
+
+  /** Opens an exec channel for a lease; returns what to do with the socket's next frames (stdin). */
+  private exec(socket: Socket, req: ExecRequest): (kind: string, body: Buffer) => void {
+    const lease = this.leases.get(req.lease);
+    const early: Array<[string, Buffer]> = [];
+    let channel: ClientChannel | undefined;
+    const input = (kind: string, body: Buffer): void => {
+      if (!channel) early.push([kind, body]);
+      else if (kind === ASK.stdin) {
+        if (!channel.write(body)) {
+          socket.pause();
+          channel.once('drain', () => socket.resume());
+        }
+      } else if (kind === ASK.stdinEnd) channel.end();
+    };
+    if (!lease || lease.kept.gone) {
+      socket.end(frame(TELL.refused, { message: 'SSH connection closed' }));
+      return input;
+    }
+    const kept = lease.kept;
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      socket.end(frame(TELL.refused, { message: `no answer within ${lease.openTimeoutMs} ms to opening a channel on the connection kept since an earlier run; it was dropped` }));
+      this.log(`${kept.label}: a channel did not open within ${lease.openTimeoutMs} ms; dropping the connection`);
+      kept.client.destroy();
+    }, lease.openTimeoutMs);
+    kept.client.exec(req.command, (err, ch) => {
+      clearTimeout(timer);
+      if (late) return ch?.close();
+      if (err) return socket.end(frame(TELL.refused, { message: err.message }));
+      if (socket.destroyed || !this.leases.has(lease.id)) return ch.close();
+      channel = ch;
+      lease.channels.add(ch);
+      socket.on('close', () => ch.close());
+      ch.on('close', () => {
+        lease.channels.delete(ch);
+        socket.end();
+      });
+      ch.on('exit', (code: number | null, signal?: string) => socket.write(frame(TELL.exit, { code: code ?? null, signal: signal ?? null })));
+      const forward = (kind: string) => (data: Buffer) => {
+        if (socket.write(frame(kind, data))) return;
+        ch.pause();
+        ch.stderr.pause();
+        socket.once('drain', () => {
+          ch.resume();
+          ch.stderr.resume();
+        });
+      };
+      ch.on('data', forward(TELL.stdout));
+      ch.stderr.on('data', forward(TELL.stderr));
+      socket.write(frame(TELL.opened));
+      for (const [kind, body] of early.splice(0)) input(kind, body);
+    });
+    return input;
+  }
+
+  private status(): KeptStatus[] {
+    const now = Date.now();
+    return [...this.live].map((k) => ({
+      target: k.label,
+      leases: k.leases.size,
+      used: k.used,
+      openedAgoMs: now - k.openedAt,
+      ...(k.idleSince !== undefined && { idleForMs: now - k.idleSince }),
+    }));
+  }
+
+  private quit(socket: Socket): void {
+    this.log('asked to stop');
+    socket.end(frame(TELL.status, this.status()));
+    this.stop();
+  }
+
+  stop(): void {
+    for (const lease of this.leases.values()) lease.socket.end(frame(TELL.closed));
+    for (const kept of this.live) this.drop(kept);
+    this.server.close();
+    this.exit();
+  }
+
+  /** Exits after a while holding nothing: no connection, no socket. */
+  private settle(): void {
+    clearTimeout(this.exitTimer);
+    if (this.live.size > 0 || this.sockets.size > 0) return;
+    this.exitTimer = setTimeout(() => {
+      this.log('idle; exiting');
+      this.stop();
+    }, this.exitAfterMs);
+  }
+}
