@@ -41,16 +41,25 @@ export function cpuGroup(name) {
       },
       /** CPU ms used by everything that ever ran in the group. */
       usageMs: usage,
-      /** Moves any process still inside back to the root group and removes the group. */
+      /** Moves any process still inside back to the root group and removes the group (a process
+       * still exiting keeps it busy for a moment). */
       remove() {
-        for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+        for (let attempt = 0; ; attempt++) {
+          for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
+            try {
+              writeFileSync(join(root, 'cgroup.procs'), `${pid}\n`);
+            } catch {
+              /* exited meanwhile */
+            }
+          }
           try {
-            writeFileSync(join(root, 'cgroup.procs'), `${pid}\n`);
-          } catch {
-            /* exited meanwhile */
+            rmdirSync(dir);
+            return;
+          } catch (e) {
+            if (e.code !== 'EBUSY' || attempt >= 100) throw e;
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
           }
         }
-        rmdirSync(dir);
       },
     };
   }

@@ -214,6 +214,12 @@ export class Keeper {
       });
       ch.on('exit', (code: number | null, signal?: string) => socket.write(frame(TELL.exit, { code: code ?? null, signal: signal ?? null })));
       const forward = (kind: string) => (data: Buffer) => {
+        // What arrives in one turn (a script's stdout and stderr ends, mostly) leaves in one write:
+        // each write wakes the run's process, and a wake-up costs more than the bytes.
+        if (!socket.writableCorked) {
+          socket.cork();
+          process.nextTick(() => socket.uncork());
+        }
         if (socket.write(frame(kind, data))) return;
         ch.pause();
         ch.stderr.pause();
