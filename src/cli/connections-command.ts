@@ -1,8 +1,7 @@
 // `oasis-play connections`: what the keeper holds for the next command; --close ends it all.
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { askKeeper } from '../connection/keeper/kept-client.js';
-import { keeperDir } from '../connection/keeper/link.js';
+import { keeperDir, keeperSocket } from '../connection/keeper/link.js';
 import type { KeptStatus } from '../connection/keeper/wire.js';
 import { reportError } from './errors.js';
 
@@ -16,7 +15,7 @@ function table(kept: KeptStatus[]): string {
 
 export async function connectionsCommand(o: { close?: boolean; json?: boolean }): Promise<number> {
   try {
-    const socket = join(keeperDir(process.env, userInfo().uid), 'keeper.sock');
+    const socket = keeperSocket(keeperDir(process.env, userInfo().uid));
     const kept = await askKeeper(socket, o.close ? 'quit' : 'status');
     if (o.json) process.stdout.write(`${JSON.stringify(kept ?? [])}\n`);
     else if (!kept?.length) process.stdout.write('no SSH connection is kept open\n');

@@ -27,7 +27,13 @@ kill -TERM "-$g" 2>/dev/null; sleep 1; kill -KILL "-$g" 2>/dev/null; exit 0`;
 /** Connects, or leases the keeper's connection when there is a keeper; then starts the shell. */
 export async function connectSsh(target: SshTarget, keeper?: KeeperLink): Promise<SshConnection> {
   for (let attempt = 0; ; attempt++) {
-    const kept = await keeper?.lease(target);
+    let kept = await keeper?.lease(target);
+    // The kept connection is up but would not open a shell (sshd's MaxSessions: other commands
+    // hold its sessions): this run connects itself.
+    if (attempt > 0 && kept?.reused) {
+      kept.end();
+      kept = undefined;
+    }
     // ssh2 is loaded only by a run that connects itself.
     const transport = kept ?? (await (await import('./ssh-connect.js')).connectClient(target));
     const conn = new SshConnection(transport, target);
@@ -36,7 +42,8 @@ export async function connectSsh(target: SshTarget, keeper?: KeeperLink): Promis
       return conn;
     } catch (e) {
       await conn.close();
-      // A connection kept from an earlier run may have died unnoticed (the node rebooted): once more, anew.
+      // A kept connection may have died unnoticed (the node rebooted; the keeper then drops it) or
+      // be full: once more, anew.
       if (kept?.reused && attempt === 0) continue;
       throw e instanceof UnreachableError ? e : new UnreachableError(`${target.name}: cannot start a remote shell: ${(e as Error).message}`, 'other');
     }

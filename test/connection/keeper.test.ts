@@ -102,6 +102,24 @@ describe('connections kept between runs', () => {
     }
   });
 
+  test("more commands at once than sshd's MaxSessions (10): the one over connects itself", async () => {
+    const k = newKeeper();
+    const held = await Promise.all(Array.from({ length: 10 }, () => connectSsh(target(), k)));
+    try {
+      const shared = await sshdOf(held[0]!);
+      expect(new Set(await Promise.all(held.map(sshdOf)))).toEqual(new Set([shared]));
+      const over = await connectSsh(target(), k);
+      try {
+        expect(await sshdOf(over)).not.toBe(shared);
+        expect((await over.exec(raw('echo over'))).stdout).toBe('over\n');
+      } finally {
+        await over.close();
+      }
+    } finally {
+      await Promise.all(held.map((c) => c.close()));
+    }
+  });
+
   test('megabytes both ways arrive whole (stdin to the script, stdout back)', async () => {
     const k = newKeeper();
     const c = await connectSsh(target(), k);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SshTarget } from '../types.js';
 import { answers, KeptClient, NoKeeperError } from './kept-client.js';
+import { WIRE_VERSION } from './wire.js';
 
 export interface KeeperLinkOptions {
   /** Directory of the keeper's socket and log (see keeperDir). */
@@ -19,6 +20,12 @@ export interface KeeperLinkOptions {
 }
 
 const START_TIMEOUT_MS = 10_000;
+
+/** The socket of the keeper that speaks this wire protocol (after an upgrade that changes it, a
+ * new keeper starts beside the old one, which exits once idle). */
+export function keeperSocket(dir: string): string {
+  return join(dir, `keeper-${WIRE_VERSION}.sock`);
+}
 
 /** `$XDG_RUNTIME_DIR/oasis-play`, else `<tmpdir>/oasis-play-<uid>` (as tmux does). */
 export function keeperDir(env: NodeJS.ProcessEnv, uid: number): string {
@@ -42,7 +49,7 @@ export class KeeperLink {
   constructor(private readonly o: KeeperLinkOptions) {}
 
   get socketPath(): string {
-    return join(this.o.dir, 'keeper.sock');
+    return keeperSocket(this.o.dir);
   }
 
   /** Starts the keeper now if none answers, so that the run does not wait for it at its first connection. */
@@ -88,7 +95,7 @@ export class KeeperLink {
     ensurePrivateDir(this.o.dir);
     const log = openSync(join(this.o.dir, 'keeper.log'), 'a', 0o600);
     const [command, ...args] = this.o.command;
-    const child = spawn(command!, [...args, '__keeper', this.socketPath, String(this.o.idleMs)], { detached: true, stdio: ['ignore', 'pipe', log] });
+    const child = spawn(command!, [...args, '__keeper', this.socketPath, String(this.o.idleMs)], { detached: true, stdio: ['ignore', 'pipe', log], cwd: '/' });
     closeSync(log);
     await new Promise<void>((resolve, reject) => {
       let said = '';

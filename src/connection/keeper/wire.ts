@@ -3,6 +3,9 @@
 import type { Socket } from 'node:net';
 import type { SshTarget, UnreachableError } from '../types.js';
 
+/** Changes whenever the frames below do: it names the keeper's socket. */
+export const WIRE_VERSION = 1;
+
 /** Client → keeper. */
 export const ASK = {
   /** JSON LeaseRequest: hold the connection to this target for me. */
