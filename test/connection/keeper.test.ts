@@ -2,11 +2,13 @@
 // sshd lab nodes (127.0.16.x) and the built CLI's keeper process.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { askKeeper } from '../../src/connection/keeper/kept-client.js';
 import { KeeperLink } from '../../src/connection/keeper/link.js';
+import { ASK, frame } from '../../src/connection/keeper/wire.js';
 import { connectSsh, type SshConnection } from '../../src/connection/ssh.js';
 import { UnreachableError, type SshTarget } from '../../src/connection/types.js';
 import { labResetNode, type Lab } from '../../src/lab/lab.js';
@@ -144,6 +146,24 @@ describe('connections kept between runs', () => {
     expect(await until(() => !alive(sshd), 5000)).toBe(true);
     expect(await until(() => !alive(pid), 5000)).toBe(true);
     expect(existsSync(k.socketPath)).toBe(false);
+  });
+
+  test('a run gone while its connection was still being made: that connection idles out too', async () => {
+    const k = newKeeper(300);
+    await useOnce(target(0), k); // the keeper runs
+    const sshd = lab.nodes[1]!.pid;
+    process.kill(sshd, 'SIGSTOP'); // the handshake waits
+    try {
+      const s = connect(k.socketPath);
+      await new Promise((r) => s.once('connect', r));
+      s.write(frame(ASK.lease, { target: target(1), idleMs: 300 }));
+      await new Promise((r) => setTimeout(r, 300));
+      s.destroy();
+    } finally {
+      process.kill(sshd, 'SIGCONT');
+    }
+    expect(await until(async () => ((await askKeeper(k.socketPath, 'status')) ?? []).some((c) => c.target.includes(lab.nodes[1]!.address)), 5000)).toBe(true);
+    expect(await until(async () => !((await askKeeper(k.socketPath, 'status')) ?? []).some((c) => c.target.includes(lab.nodes[1]!.address)), 5000)).toBe(true);
   });
 
   test('a node restarted since the last run: the next run connects anew and works', async () => {

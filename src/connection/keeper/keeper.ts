@@ -92,6 +92,8 @@ export class Keeper {
     const { kept, reused } = got;
     if (socket.destroyed || kept.gone) {
       if (!socket.destroyed) socket.end(frame(TELL.closed));
+      // The run went away while its connection was being made: the connection idles from now.
+      if (!kept.gone && kept.leases.size === 0) this.idle(kept, req.idleMs);
       return;
     }
     const lease: Lease = { id: this.nextLease++, kept, socket, channels: new Set(), openTimeoutMs: req.target.connectTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS };
@@ -169,9 +171,16 @@ export class Keeper {
     const kept = lease.kept;
     kept.leases.delete(lease);
     if (kept.leases.size > 0 || kept.gone) return;
+    this.idle(kept, kept.idleMs);
+  }
+
+  /** No run uses the connection: it closes after idleMs unless one leases it meanwhile. */
+  private idle(kept: Kept, idleMs: number): void {
+    clearTimeout(kept.expiry);
+    kept.idleMs = idleMs;
     kept.idleSince = Date.now();
-    kept.expiry = setTimeout(() => this.drop(kept), kept.idleMs);
-    this.exitAfterMs = kept.idleMs;
+    kept.expiry = setTimeout(() => this.drop(kept), idleMs);
+    this.exitAfterMs = idleMs;
   }
 
   /** Opens an exec channel for a lease; returns what to do with the socket's next frames (stdin). */
