@@ -231,6 +231,16 @@ describe('connections kept between runs', () => {
     expect(warnings).toEqual([]);
   });
 
+  test('a client that sends what the keeper cannot read is dropped; the keeper goes on serving', async () => {
+    const k = newKeeper();
+    const first = await useOnce(target(), k);
+    const s = connect(k.socketPath);
+    await new Promise((r) => s.once('connect', r));
+    s.write(frame(ASK.lease, '{not json'));
+    await new Promise((r) => s.once('close', r));
+    expect(await useOnce(target(), k)).toBe(first);
+  });
+
   test('a keeper dir that others may enter is refused: the run warns once and connects itself', async () => {
     const dir = mkdtempSync(join(scratch, 'open-'));
     chmodSync(dir, 0o777);

@@ -77,7 +77,14 @@ export class Keeper {
       else if (kind === ASK.quit) this.quit(socket);
       else socket.destroy();
     };
-    readFrames(socket, (kind, body) => onFrame(kind, body));
+    readFrames(socket, (kind, body) => {
+      try {
+        onFrame(kind, body);
+      } catch (e) {
+        this.log(`dropped a client that sent what it cannot read: ${(e as Error).message}`);
+        socket.destroy();
+      }
+    });
   }
 
   private async lease(socket: Socket, req: LeaseRequest): Promise<void> {
