@@ -283,6 +283,18 @@ describe('the CLI', () => {
     expect((await runCli(['connections'], { env: env() })).stdout).toBe('no SSH connection is kept open\n');
   });
 
+  test('paths relative to the command (known_hosts, private key) work through the keeper, which runs elsewhere', async () => {
+    writeFileSync(join(work, 'kh'), readFileSync(lab.knownHostsFile));
+    writeFileSync(join(work, 'key'), readFileSync(lab.clientKeyFile), { mode: 0o600 });
+    const relative = ['-i', `${lab.nodes[1]!.address},`, '--known-hosts', 'kh', '-e', 'ansible_ssh_private_key_file=key', '-e', 'ansible_user=root'];
+    const a = await runCli(['run', 'site.yml', ...relative], { cwd: work, env: env() });
+    expect(a.code, a.stdout + a.stderr).toBe(0);
+    const b = await runCli(['run', 'site.yml', ...relative], { cwd: work, env: env() });
+    expect(b.code, b.stdout + b.stderr).toBe(0);
+    expect(sshdIn(b.stdout)).toBe(sshdIn(a.stdout));
+    await runCli(['connections', '--close'], { env: env() });
+  });
+
   test('--persist 0 keeps nothing; a bad --persist is refused', async () => {
     const a = await runCli(['run', 'site.yml', ...inventory(), '--persist', '0'], { cwd: work, env: env() });
     const b = await runCli(['run', 'site.yml', ...inventory(), '--persist', '0'], { cwd: work, env: env() });

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { SshTarget } from '../types.js';
 import { answers, KeptClient, NoKeeperError } from './kept-client.js';
 import { WIRE_VERSION } from './wire.js';
@@ -60,7 +60,13 @@ export class KeeperLink {
   /** A lease on the kept connection to the target; undefined when connections cannot be kept (the run connects itself). */
   async lease(target: SshTarget): Promise<KeptClient | undefined> {
     const agentSocket = target.agent === false ? undefined : (target.agentSocket ?? process.env.SSH_AUTH_SOCK);
-    const request = { target: { ...target, ...(agentSocket && { agentSocket }) }, idleMs: this.o.idleMs };
+    // The keeper runs elsewhere (in /, for every command): paths are this command's, made absolute.
+    const paths = {
+      knownHostsFile: resolve(target.knownHostsFile),
+      ...(target.privateKeyFile !== undefined && { privateKeyFile: resolve(target.privateKeyFile) }),
+      ...(agentSocket && { agentSocket: resolve(agentSocket) }),
+    };
+    const request = { target: { ...target, ...paths }, idleMs: this.o.idleMs };
     for (let attempt = 0; ; attempt++) {
       const running = (this.running ??= this.ensureRunning());
       await running;
