@@ -6,6 +6,7 @@ import { loadInventories } from '../inventory/load.js';
 import type { NodeStatus } from '../discovery/types.js';
 import { sleep } from '../agent/agent.js';
 import { reportError } from './errors.js';
+import { numberOption } from './number-option.js';
 import { sshOptions, type SshCliOptions } from './ssh-options.js';
 
 export interface NodesCliOptions extends SshCliOptions {
@@ -19,11 +20,6 @@ export interface NodesCliOptions extends SshCliOptions {
 
 const WATCH_MS = 2000;
 
-function number(value: string, flag: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw new UserError(`${flag} must be a number ≥ ${min}, got '${value}'`, undefined, 5);
-  return n;
-}
 
 function render(nodes: NodeStatus[], json: boolean): string {
   return json ? `${JSON.stringify(nodes.map(({ metadata: _, ...n }) => n))}\n` : formatNodesTable(nodes);
@@ -37,8 +33,8 @@ export async function nodesCommand(o: NodesCliOptions): Promise<number> {
     for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
     d = new Discoverer(inventory, {
       ...sshOptions(o, (m) => process.stderr.write(`WARNING: ${m}\n`)),
-      concurrency: Math.floor(number(o.forks, '--forks', 1)),
-      ...(o.staleAfter !== undefined && { staleAfterSeconds: number(o.staleAfter, '--stale-after', 0) }),
+      concurrency: Math.floor(numberOption(o.forks, '--forks', 1)),
+      ...(o.staleAfter !== undefined && { staleAfterSeconds: numberOption(o.staleAfter, '--stale-after', 0) }),
       scorer: o.scorer,
     });
     if (!o.watch) {

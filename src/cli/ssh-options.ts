@@ -3,7 +3,7 @@
 import { userInfo } from 'node:os';
 import { KeeperLink, keeperDir } from '../connection/keeper/link.js';
 import type { PoolOptions } from '../connection/pool.js';
-import { UserError } from '../model/source.js';
+import { numberOption } from './number-option.js';
 
 export interface SshCliOptions {
   knownHosts?: string;
@@ -13,14 +13,10 @@ export interface SshCliOptions {
   persist?: string;
 }
 
-function seconds(value: string, flag: string, min: number): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < min) throw new UserError(`${flag} must be a number of seconds ≥ ${min}, got '${value}'`, undefined, 5);
-  return n;
-}
+const seconds = (value: string, flag: string, min: number) => numberOption(value, flag, min, 'a number of seconds');
 
 /** The keeper of this user (its directory from the environment), or none with --persist 0. */
-export function keeperFor(persist: string | undefined, warn: (message: string) => void): KeeperLink | undefined {
+function keeperFor(persist: string | undefined, warn: (message: string) => void): KeeperLink | undefined {
   const idle = seconds(persist ?? '0', '--persist', 0);
   if (idle === 0) return undefined;
   return new KeeperLink({ dir: keeperDir(process.env, userInfo().uid), idleMs: idle * 1000, command: [process.execPath, process.argv[1]!], warn });

@@ -6,7 +6,7 @@ import { verifyHostKey } from './host-key.js';
 import { knownKeyTypes, readKnownHosts } from './known-hosts.js';
 import { UnreachableError, type SshTarget } from './types.js';
 
-const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** ssh2's host key algorithms, in its default order. */
 const HOST_KEY_ALGOS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];

@@ -7,11 +7,12 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Client, ClientChannel } from 'ssh2';
 import { verifyHostKey } from '../host-key.js';
-import { connectClient } from '../ssh-connect.js';
+import { connectClient, DEFAULT_CONNECT_TIMEOUT_MS } from '../ssh-connect.js';
 import { UnreachableError, type SshTarget } from '../types.js';
 import { ASK, TELL, frame, json, readFrames, type ExecRequest, type KeptStatus, type LeaseGranted, type LeaseRequest } from './wire.js';
 
 interface Kept {
+  key: string;
   label: string;
   client: Client;
   /** The key the server presented when the connection was made. */
@@ -20,7 +21,6 @@ interface Kept {
   used: number;
   openedAt: number;
   idleSince?: number;
-  idleMs: number;
   expiry?: NodeJS.Timeout;
   gone: boolean;
 }
@@ -32,9 +32,9 @@ interface Lease {
   channels: Set<ClientChannel>;
   /** How long a channel may take to open before the connection is taken for dead. */
   openTimeoutMs: number;
+  /** How long the connection stays once this lease, the last, ends. */
+  idleMs: number;
 }
-
-const DEFAULT_OPEN_TIMEOUT_MS = 10_000;
 
 /** Everything that decides which server we reach and how we prove who we are. */
 function keyOf(t: SshTarget): string {
@@ -42,12 +42,13 @@ function keyOf(t: SshTarget): string {
 }
 
 export class Keeper {
-  private readonly kept = new Map<string, Promise<Kept>>();
+  /** Connections made and not closed yet, by keyOf. */
+  private readonly made = new Map<string, Kept>();
+  /** Connections being made. */
+  private readonly opening = new Map<string, Promise<Kept>>();
   private readonly leases = new Map<number, Lease>();
   private nextLease = 1;
   private readonly sockets = new Set<Socket>();
-  /** Connections made and not closed yet. */
-  private readonly live = new Set<Kept>();
   private exitTimer?: NodeJS.Timeout;
 
   constructor(
@@ -103,11 +104,11 @@ export class Keeper {
       if (!kept.gone && kept.leases.size === 0) this.idle(kept, req.idleMs);
       return;
     }
-    const lease: Lease = { id: this.nextLease++, kept, socket, channels: new Set(), openTimeoutMs: req.target.connectTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS };
+    const openTimeoutMs = req.target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const lease: Lease = { id: this.nextLease++, kept, socket, channels: new Set(), openTimeoutMs, idleMs: req.idleMs };
     this.leases.set(lease.id, lease);
     kept.leases.add(lease);
     kept.used++;
-    kept.idleMs = req.idleMs;
     kept.idleSince = undefined;
     clearTimeout(kept.expiry);
     socket.on('close', () => this.release(lease));
@@ -117,41 +118,27 @@ export class Keeper {
   /** The held connection to this target, if it is still up and its host key still trusted; else a new one. */
   private async connection(target: SshTarget): Promise<{ kept: Kept; reused: boolean }> {
     const key = keyOf(target);
-    const held = this.kept.get(key);
+    const held = this.made.get(key);
     if (held) {
-      const kept = await held.catch(() => undefined);
-      if (kept && !kept.gone) {
-        // known_hosts may have changed since: a key no longer trusted ends the connection.
-        const trusted = target.hostKeyChecking === 'no' || (kept.hostKey !== undefined && (await verifyHostKey(target, kept.hostKey)).ok);
-        if (trusted && !kept.gone) return { kept, reused: true };
-        this.log(`${kept.label}: host key no longer trusted; reconnecting`);
-        this.drop(kept);
-      }
-      if (this.kept.get(key) === held) this.kept.delete(key);
+      // known_hosts may have changed since: a key no longer trusted ends the connection.
+      const trusted = target.hostKeyChecking === 'no' || (held.hostKey !== undefined && (await verifyHostKey(target, held.hostKey)).ok);
+      if (trusted && !held.gone) return { kept: held, reused: true };
+      if (!trusted) this.log(`${held.label}: host key no longer trusted; reconnecting`);
+      this.drop(held);
     }
-    const opening = this.open(target);
-    this.kept.set(key, opening);
-    opening.then(
-      (kept) => kept.client.once('close', () => this.kept.get(key) === opening && this.kept.delete(key)),
-      () => this.kept.get(key) === opening && this.kept.delete(key),
-    );
+    let opening = this.opening.get(key);
+    if (!opening) {
+      opening = this.open(key, target).finally(() => this.opening.delete(key));
+      this.opening.set(key, opening);
+    }
     return { kept: await opening, reused: false };
   }
 
-  private async open(target: SshTarget): Promise<Kept> {
+  private async open(key: string, target: SshTarget): Promise<Kept> {
     let hostKey: Buffer | undefined;
     const client = await connectClient(target, (k) => (hostKey = k));
-    const kept: Kept = {
-      label: `${target.user}@${target.host}:${target.port}`,
-      client,
-      hostKey,
-      leases: new Set(),
-      used: 0,
-      openedAt: Date.now(),
-      idleMs: 0,
-      gone: false,
-    };
-    this.live.add(kept);
+    const kept: Kept = { key, label: `${target.user}@${target.host}:${target.port}`, client, hostKey, leases: new Set(), used: 0, openedAt: Date.now(), gone: false };
+    this.made.set(key, kept);
     client.on('close', () => this.forget(kept));
     return kept;
   }
@@ -166,7 +153,7 @@ export class Keeper {
   private forget(kept: Kept): void {
     if (kept.gone) return;
     kept.gone = true;
-    this.live.delete(kept);
+    if (this.made.get(kept.key) === kept) this.made.delete(kept.key);
     clearTimeout(kept.expiry);
     for (const lease of kept.leases) lease.socket.end(frame(TELL.closed));
     this.settle();
@@ -178,13 +165,12 @@ export class Keeper {
     const kept = lease.kept;
     kept.leases.delete(lease);
     if (kept.leases.size > 0 || kept.gone) return;
-    this.idle(kept, kept.idleMs);
+    this.idle(kept, lease.idleMs);
   }
 
   /** No run uses the connection: it closes after idleMs unless one leases it meanwhile. */
   private idle(kept: Kept, idleMs: number): void {
     clearTimeout(kept.expiry);
-    kept.idleMs = idleMs;
     kept.idleSince = Date.now();
     kept.expiry = setTimeout(() => this.drop(kept), idleMs);
     this.exitAfterMs = idleMs;
@@ -197,12 +183,10 @@ export class Keeper {
     let channel: ClientChannel | undefined;
     const input = (kind: string, body: Buffer): void => {
       if (!channel) early.push([kind, body]);
-      else if (kind === ASK.stdin) {
-        if (!channel.write(body)) {
-          socket.pause();
-          channel.once('drain', () => socket.resume());
-        }
-      } else if (kind === ASK.stdinEnd) channel.end();
+      else if (kind === ASK.stdin && !channel.write(body)) {
+        socket.pause();
+        channel.once('drain', () => socket.resume());
+      }
     };
     if (!lease || lease.kept.gone) {
       socket.end(frame(TELL.refused, { message: 'SSH connection closed' }));
@@ -228,24 +212,8 @@ export class Keeper {
         lease.channels.delete(ch);
         socket.end();
       });
-      ch.on('exit', (code: number | null, signal?: string) => socket.write(frame(TELL.exit, { code: code ?? null, signal: signal ?? null })));
-      const forward = (kind: string) => (data: Buffer) => {
-        // What arrives in one turn (a script's stdout and stderr ends, mostly) leaves in one write:
-        // each write wakes the run's process, and a wake-up costs more than the bytes.
-        if (!socket.writableCorked) {
-          socket.cork();
-          process.nextTick(() => socket.uncork());
-        }
-        if (socket.write(frame(kind, data))) return;
-        ch.pause();
-        ch.stderr.pause();
-        socket.once('drain', () => {
-          ch.resume();
-          ch.stderr.resume();
-        });
-      };
-      ch.on('data', forward(TELL.stdout));
-      ch.stderr.on('data', forward(TELL.stderr));
+      ch.on('exit', () => socket.write(frame(TELL.exit)));
+      forwardOutput(ch, socket);
       socket.write(frame(TELL.opened));
       for (const [kind, body] of early.splice(0)) input(kind, body);
     });
@@ -254,7 +222,7 @@ export class Keeper {
 
   private status(): KeptStatus[] {
     const now = Date.now();
-    return [...this.live].map((k) => ({
+    return [...this.made.values()].map((k) => ({
       target: k.label,
       leases: k.leases.size,
       used: k.used,
@@ -270,8 +238,8 @@ export class Keeper {
   }
 
   stop(): void {
-    for (const lease of this.leases.values()) lease.socket.end(frame(TELL.closed));
-    for (const kept of this.live) this.drop(kept);
+    for (const kept of this.made.values()) this.drop(kept); // their leases hear it
+
     this.server.close();
     this.exit();
   }
@@ -279,10 +247,31 @@ export class Keeper {
   /** Exits after a while holding nothing: no connection, no socket. */
   private settle(): void {
     clearTimeout(this.exitTimer);
-    if (this.live.size > 0 || this.sockets.size > 0) return;
+    if (this.made.size > 0 || this.sockets.size > 0) return;
     this.exitTimer = setTimeout(() => {
       this.log('idle; exiting');
       this.stop();
     }, this.exitAfterMs);
   }
+}
+
+/** The channel's stdout and stderr to the run's socket, pausing the channel while the socket is full. */
+function forwardOutput(ch: ClientChannel, socket: Socket): void {
+  const forward = (kind: string) => (data: Buffer) => {
+    // What arrives in one turn (a script's stdout and stderr ends, mostly) leaves in one write:
+    // each write wakes the run's process, and a wake-up costs more than the bytes.
+    if (!socket.writableCorked) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
+    }
+    if (socket.write(frame(kind, data))) return;
+    ch.pause();
+    ch.stderr.pause();
+    socket.once('drain', () => {
+      ch.resume();
+      ch.stderr.resume();
+    });
+  };
+  ch.on('data', forward(TELL.stdout));
+  ch.stderr.on('data', forward(TELL.stderr));
 }

@@ -59,18 +59,12 @@ class KeptChannel extends EventEmitter implements ExecChannel {
     return this.socket.write(frame(ASK.stdin, Buffer.from(data)));
   }
 
-  end(): void {
-    this.socket.write(frame(ASK.stdinEnd));
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
   resume(): void {}
 }
 
 export class KeptClient extends EventEmitter implements SshTransport {
+  private closed = false;
+
   private constructor(
     private readonly socketPath: string,
     private readonly leaseSocket: Socket,
@@ -79,35 +73,34 @@ export class KeptClient extends EventEmitter implements SshTransport {
     readonly reused: boolean,
   ) {
     super();
-    let closed = false;
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      leaseSocket.destroy();
-      this.emit('close');
-    };
-    readFrames(leaseSocket, (kind) => kind === TELL.closed && close());
-    leaseSocket.on('close', close);
+    leaseSocket.on('close', () => this.close());
+  }
+
+  /** The leased connection is gone (the keeper said so, or went away). */
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.leaseSocket.destroy();
+    this.emit('close');
   }
 
   /** Leases the keeper's connection to the target (made now if it has none); UnreachableError if it cannot be made. */
   static async lease(socketPath: string, request: LeaseRequest): Promise<KeptClient> {
     const socket = await open(socketPath);
     return new Promise((resolve, reject) => {
-      let answered = false;
+      // The first frame answers the request; after it, only 'closed' can come.
+      let client: KeptClient | undefined;
       readFrames(socket, (kind, body) => {
-        if (answered) return;
-        answered = true;
-        socket.removeAllListeners('data');
+        if (client) return void (kind === TELL.closed && client.close());
         if (kind === TELL.leased) {
           const { id, reused } = json<LeaseGranted>(body);
-          resolve(new KeptClient(socketPath, socket, id, reused));
+          resolve((client = new KeptClient(socketPath, socket, id, reused)));
         } else if (kind === TELL.unreachable) {
           const u = json<UnreachableInfo>(body);
           reject(new UnreachableError(u.message, u.reason));
         } else reject(new UnreachableError(`${request.target.name}: the keeper closed the connection before the run could use it`, 'closed'));
       });
-      socket.once('close', () => answered || reject(new NoKeeperError('the keeper closed the socket without an answer')));
+      socket.once('close', () => client || reject(new NoKeeperError('the keeper closed the socket without an answer')));
       socket.write(frame(ASK.lease, request));
     });
   }

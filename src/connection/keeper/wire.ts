@@ -14,8 +14,6 @@ export const ASK = {
   exec: 'X',
   /** bytes for the channel's stdin */
   stdin: 'i',
-  /** the channel's stdin ends */
-  stdinEnd: 'n',
   /** JSON: what the keeper holds */
   status: 'S',
   /** close every connection and stop */
@@ -34,7 +32,7 @@ export const TELL = {
   refused: 'F',
   stdout: 'o',
   stderr: 'e',
-  /** JSON {code, signal}: the remote command ended */
+  /** the remote command ended */
   exit: 'x',
   /** the leased SSH connection closed */
   closed: 'C',
