@@ -18,7 +18,7 @@ const results = await Promise.all(
       port: n.port,
       user: 'root',
       privateKeyFile: lab.clientKeyFile,
-      agent: false,
+     
       knownHostsFile: lab.knownHostsFile,
       hostKeyChecking: 'yes',
     });

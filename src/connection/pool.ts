@@ -50,6 +50,8 @@ export class ConnectionPool {
     if (v.ansible_ssh_private_key_file) target.privateKeyFile = String(v.ansible_ssh_private_key_file).replace(/^~(?=\/)/, homedir());
     const password = v.ansible_password ?? v.ansible_ssh_pass;
     if (password !== undefined) target.password = String(password);
+    // The run's agent, decided here: a connection made by the keeper must not use the keeper's.
+    if (process.env.SSH_AUTH_SOCK) target.agentSocket = process.env.SSH_AUTH_SOCK;
     return this.cached(`${target.user}@${target.host}:${target.port}`, () => connectSsh(target, this.options.keeper));
   }
 

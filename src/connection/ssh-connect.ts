@@ -33,8 +33,8 @@ async function authMethods(t: SshTarget): Promise<{ methods: AnyAuthMethod[]; tr
     methods.push({ type: 'publickey', username, key });
     tried.push(`key ${t.privateKeyFile}`);
   }
-  const sock = t.agentSocket ?? process.env.SSH_AUTH_SOCK;
-  if (t.agent !== false && sock) {
+  const sock = t.agentSocket;
+  if (sock) {
     methods.push({ type: 'agent', username, agent: sock });
     tried.push(`ssh-agent at ${sock}`);
   }

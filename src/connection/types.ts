@@ -65,9 +65,7 @@ export interface SshTarget {
   user: string;
   privateKeyFile?: string;
   password?: string;
-  /** Use ssh-agent at $SSH_AUTH_SOCK when set (default true). */
-  agent?: boolean;
-  /** The ssh-agent socket, when not $SSH_AUTH_SOCK (a kept connection is made by the keeper, for a run with its own). */
+  /** The ssh-agent to try (the run's $SSH_AUTH_SOCK, set by the pool); none when absent. */
   agentSocket?: string;
   knownHostsFile: string;
   hostKeyChecking: 'yes' | 'accept-new' | 'no';

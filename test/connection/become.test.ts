@@ -19,7 +19,7 @@ const seen: ExecResult[] = []; // every result, checked for the password at the 
 
 function target(user: string): SshTarget {
   const n = lab.nodes[0]!;
-  return { name: n.name, host: n.address, port: n.port, user, privateKeyFile: lab.clientKeyFile, agent: false, knownHostsFile: lab.knownHostsFile, hostKeyChecking: 'yes' };
+  return { name: n.name, host: n.address, port: n.port, user, privateKeyFile: lab.clientKeyFile, knownHostsFile: lab.knownHostsFile, hostKeyChecking: 'yes' };
 }
 const asUser = () => connectSsh(target(lab.become.user));
 const become = () => ({ user: 'root', password: lab.become.password });

@@ -24,7 +24,7 @@ const warnings: string[] = [];
 
 function target(i = 0, extra: Partial<SshTarget> = {}): SshTarget {
   const n = lab.nodes[i]!;
-  return { name: n.name, host: n.address, port: n.port, user: 'root', privateKeyFile: lab.clientKeyFile, agent: false, knownHostsFile: lab.knownHostsFile, hostKeyChecking: 'yes', ...extra };
+  return { name: n.name, host: n.address, port: n.port, user: 'root', privateKeyFile: lab.clientKeyFile, knownHostsFile: lab.knownHostsFile, hostKeyChecking: 'yes', ...extra };
 }
 
 /** A keeper of its own for one test, in a fresh private dir. */
@@ -231,6 +231,30 @@ describe('connections kept between runs', () => {
     expect(warnings).toEqual([]);
   });
 
+  test("the run's ssh-agent is used, never the one the keeper inherited from the command that started it", async () => {
+    const agentDir = mkdtempSync(join(scratch, 'agent-'));
+    const agentSocket = join(agentDir, 'agent.sock');
+    const agent = spawnSync('ssh-agent', ['-a', agentSocket], { encoding: 'utf8' });
+    const agentPid = Number(/SSH_AGENT_PID=(\d+)/.exec(agent.stdout)?.[1]);
+    const saved = process.env.SSH_AUTH_SOCK;
+    try {
+      expect(spawnSync('ssh-add', [lab.clientKeyFile], { env: { ...process.env, SSH_AUTH_SOCK: agentSocket } }).status).toBe(0);
+      process.env.SSH_AUTH_SOCK = agentSocket; // the keeper starts with it in its environment
+      const k = newKeeper();
+      const viaAgent = target(0, { privateKeyFile: undefined, agentSocket });
+      expect(await useOnce(viaAgent, k)).toBeGreaterThan(1);
+      delete process.env.SSH_AUTH_SOCK;
+      // A run without an agent (and without a key) is refused, as it is when it connects itself.
+      const noAgent = target(1, { privateKeyFile: undefined });
+      await expect(connectSsh(noAgent)).rejects.toMatchObject({ reason: 'auth' });
+      await expect(connectSsh(noAgent, k)).rejects.toMatchObject({ reason: 'auth' });
+    } finally {
+      if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+      else process.env.SSH_AUTH_SOCK = saved;
+      if (agentPid) process.kill(agentPid);
+    }
+  });
+
   test('a client that sends what the keeper cannot read is dropped; the keeper goes on serving', async () => {
     const k = newKeeper();
     const first = await useOnce(target(), k);
@@ -241,15 +265,20 @@ describe('connections kept between runs', () => {
     expect(await useOnce(target(), k)).toBe(first);
   });
 
-  test('a keeper dir that others may enter is refused: the run warns once and connects itself', async () => {
+  test('a keeper dir that others may enter is refused, even with a keeper answering there: the run warns once and connects itself', async () => {
     const dir = mkdtempSync(join(scratch, 'open-'));
+    const kept = await useOnce(target(), newKeeper(60_000, dir)); // a keeper answers in the dir
     chmodSync(dir, 0o777);
     const k = newKeeper(60_000, dir);
     const c1 = await connectSsh(target(), k);
     const c2 = await connectSsh(target(1), k);
-    await Promise.all([c1.close(), c2.close()]);
+    try {
+      expect(await sshdOf(c1)).not.toBe(kept);
+    } finally {
+      await Promise.all([c1.close(), c2.close()]);
+    }
     expect(warnings).toEqual([`SSH connections will not be kept for the next run: ${dir} is open to other users (mode 777); it must be 0700`]);
-    expect(existsSync(k.socketPath)).toBe(false);
+    expect((await askKeeper(k.socketPath, 'status'))?.[0]).toMatchObject({ used: 1 });
   });
 });
 

@@ -17,7 +17,7 @@ const testLab = useLab(1, 3);
 
 function target(knownHostsFile: string, hostKeyChecking: SshTarget['hostKeyChecking']): SshTarget {
   const n = lab.nodes[0]!;
-  return { name: n.name, host: n.address, port: n.port, user: 'root', privateKeyFile: lab.clientKeyFile, agent: false, knownHostsFile, hostKeyChecking };
+  return { name: n.name, host: n.address, port: n.port, user: 'root', privateKeyFile: lab.clientKeyFile, knownHostsFile, hostKeyChecking };
 }
 
 async function works(t: SshTarget): Promise<void> {

@@ -21,7 +21,7 @@ function target(i = 0, extra: Partial<SshTarget> = {}): SshTarget {
     port: n.port,
     user: 'root',
     privateKeyFile: lab.clientKeyFile,
-    agent: false,
+   
     knownHostsFile: lab.knownHostsFile,
     hostKeyChecking: 'yes',
     ...extra,

@@ -58,7 +58,7 @@ describe('discovery on lab nodes', () => {
 
   test('a service added over SSH (one round trip) shows up, and in the dynamic groups', async () => {
     const n2 = env.node('node2');
-    const conn = await connectSsh({ name: 'node2', host: n2.address, port: 22, user: 'root', privateKeyFile: env.lab.clientKeyFile, agent: false, knownHostsFile: env.lab.knownHostsFile, hostKeyChecking: 'yes' });
+    const conn = await connectSsh({ name: 'node2', host: n2.address, port: 22, user: 'root', privateKeyFile: env.lab.clientKeyFile, knownHostsFile: env.lab.knownHostsFile, hostKeyChecking: 'yes' });
     try {
       const r = await conn.exec(serviceRegistryScript('add', 'nginx_webserver', { info: { port: 80 } }));
       expect(r).toMatchObject({ code: 0, stdout: 'changed\n' });

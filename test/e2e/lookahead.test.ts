@@ -117,7 +117,7 @@ describe('inspections that probe ahead, on a real sshd node', () => {
 
   it('an inspection run in the shared shell, an eager write with it, leave nothing behind in it: no function, no variable', async () => {
     const node = env.node('node1');
-    const conn = await connectSsh({ name: node.name, host: node.address, port: node.port, user: 'root', privateKeyFile: env.lab.clientKeyFile, agent: false, knownHostsFile: env.lab.knownHostsFile, hostKeyChecking: 'yes' });
+    const conn = await connectSsh({ name: node.name, host: node.address, port: node.port, user: 'root', privateKeyFile: env.lab.clientKeyFile, knownHostsFile: env.lab.knownHostsFile, hostKeyChecking: 'yes' });
     try {
       const ctx = { check: false, diff: false, exec: (s: Shell, o?: ExecOptions) => conn.exec(s, o), readLocalFile: () => Promise.reject(new Error('none')), renderTemplate: () => Promise.reject(new Error('none')) };
       const before = (await conn.exec(raw('set'), { inShell: true })).stdout;

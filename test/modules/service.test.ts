@@ -108,7 +108,7 @@ beforeAll(async () => {
     port: node.port,
     user: 'root',
     privateKeyFile: lab.clientKeyFile,
-    agent: false,
+   
     knownHostsFile: lab.knownHostsFile,
     hostKeyChecking: 'yes',
   });

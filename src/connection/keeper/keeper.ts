@@ -38,7 +38,7 @@ interface Lease {
 
 /** Everything that decides which server we reach and how we prove who we are. */
 function keyOf(t: SshTarget): string {
-  return JSON.stringify([t.user, t.host, t.port, t.privateKeyFile ?? '', t.password ?? null, t.agent !== false && (t.agentSocket ?? ''), t.knownHostsFile, t.hostKeyChecking]);
+  return JSON.stringify([t.user, t.host, t.port, t.privateKeyFile ?? '', t.password ?? null, t.agentSocket ?? '', t.knownHostsFile, t.hostKeyChecking]);
 }
 
 export class Keeper {

@@ -59,12 +59,11 @@ export class KeeperLink {
 
   /** A lease on the kept connection to the target; undefined when connections cannot be kept (the run connects itself). */
   async lease(target: SshTarget): Promise<KeptClient | undefined> {
-    const agentSocket = target.agent === false ? undefined : (target.agentSocket ?? process.env.SSH_AUTH_SOCK);
     // The keeper runs elsewhere (in /, for every command): paths are this command's, made absolute.
     const paths = {
       knownHostsFile: resolve(target.knownHostsFile),
       ...(target.privateKeyFile !== undefined && { privateKeyFile: resolve(target.privateKeyFile) }),
-      ...(agentSocket && { agentSocket: resolve(agentSocket) }),
+      ...(target.agentSocket !== undefined && { agentSocket: resolve(target.agentSocket) }),
     };
     const request = { target: { ...target, ...paths }, idleMs: this.o.idleMs };
     for (let attempt = 0; ; attempt++) {
@@ -84,6 +83,9 @@ export class KeeperLink {
 
   private async ensureRunning(): Promise<void> {
     try {
+      // Checked before any socket there is used, not only before starting one: a socket in a
+      // directory others may write to could be anyone's, and it would get our SSH connections.
+      ensurePrivateDir(this.o.dir);
       if (!(await answers(this.socketPath))) await this.start();
     } catch (e) {
       this.giveUp((e as Error).message);
@@ -98,7 +100,6 @@ export class KeeperLink {
 
   /** Spawns a detached keeper and waits until it listens. */
   private async start(): Promise<void> {
-    ensurePrivateDir(this.o.dir);
     const log = openSync(join(this.o.dir, 'keeper.log'), 'a', 0o600);
     const [command, ...args] = this.o.command;
     const child = spawn(command!, [...args, '__keeper', this.socketPath, String(this.o.idleMs)], { detached: true, stdio: ['ignore', 'pipe', log], cwd: '/' });
