@@ -9,8 +9,8 @@ const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000
 
 function table(kept: KeptStatus[]): string {
   const w = Math.max(6, ...kept.map((k) => k.target.length));
-  const head = `${'TARGET'.padEnd(w)}  ${'RUNS'.padStart(4)}  ${'OPEN FOR'.padStart(8)}  ${'IDLE FOR'.padStart(8)}\n`;
-  return head + kept.map((k) => `${k.target.padEnd(w)}  ${String(k.used).padStart(4)}  ${secs(k.openedAgoMs).padStart(8)}  ${(k.leases > 0 ? 'in use' : secs(k.idleForMs)).padStart(8)}\n`).join('');
+  const head = `${'TARGET'.padEnd(w)}  ${'RUNS'.padStart(4)}  ${'OPEN FOR'.padStart(8)}  ${'IDLE FOR'.padStart(8)}  SHELL\n`;
+  return head + kept.map((k) => `${k.target.padEnd(w)}  ${String(k.used).padStart(4)}  ${secs(k.openedAgoMs).padStart(8)}  ${(k.leases > 0 ? 'in use' : secs(k.idleForMs)).padStart(8)}  ${k.shellKept ? 'kept' : '-'}\n`).join('');
 }
 
 export async function connectionsCommand(o: { close?: boolean; json?: boolean }): Promise<number> {

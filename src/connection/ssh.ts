@@ -66,6 +66,8 @@ export class SshConnection implements Connection {
   private dead?: UnreachableError;
   private teardown?: Promise<void>;
   private closed = false;
+  /** The shell answered its first script: it is ours and at rest between scripts. */
+  private started = false;
 
   constructor(
     private readonly client: SshTransport,
@@ -95,6 +97,7 @@ export class SshConnection implements Connection {
     const r = await this.exec(raw('printf %s "$$"'), { inShell: true });
     // A chatty login shell (.bashrc output) lands before the first frame: take the number at the end.
     this.shellPid = Number(/(\d+)$/.exec(r.stdout)?.[1] ?? 0);
+    this.started = true;
   }
 
   /** Scripts run one at a time, in the order asked. */
@@ -174,15 +177,22 @@ export class SshConnection implements Connection {
   /** A script that overran or was aborted: the shell is busy with unknown state, so fail it and drop the connection. */
   private abandon(e: Error): void {
     this.current?.fail(e);
-    this.shutdown(new UnreachableError(`${this.where}: connection closed after a script timed out or was aborted`, 'closed'), true);
+    this.shutdown(new UnreachableError(`${this.where}: connection closed after a script timed out or was aborted`, 'closed'), 'kill');
   }
 
-  private shutdown(reason: UnreachableError, killRemote = false): void {
+  /**
+   * Ends the connection. The shell's process group is killed first when a script may still run
+   * ('kill'); or, when we close it at rest ('park': started, no script running, and none can
+   * start once `dead` is set), a kept connection's keeper keeps the shell for the next run.
+   */
+  private shutdown(reason: UnreachableError, shell: 'kill' | 'park' | 'leave' = 'leave'): void {
     if (this.dead) return;
+    const atRest = shell === 'park' && this.started && !this.current && !this.closed;
     this.dead = reason;
     this.current?.fail(reason);
     this.teardown = (async () => {
-      if (killRemote && this.shellPid > 0) await this.killRemoteGroup().catch(() => undefined);
+      if (shell === 'kill' && this.shellPid > 0) await this.killRemoteGroup().catch(() => undefined);
+      if (atRest) await this.shell?.park?.();
       if (this.closed) return;
       await new Promise<void>((resolve) => {
         this.client.once('close', resolve);
@@ -220,7 +230,7 @@ export class SshConnection implements Connection {
   }
 
   async close(): Promise<void> {
-    this.shutdown(new UnreachableError(`${this.where}: connection was closed`, 'closed'));
+    this.shutdown(new UnreachableError(`${this.where}: connection was closed`, 'closed'), 'park');
     await this.teardown;
   }
 }

@@ -9,6 +9,11 @@ export interface ExecChannel {
   readonly stderr: { on(event: 'data', listener: (data: Buffer) => void): unknown; resume(): unknown };
   write(data: Buffer | string): boolean;
   resume(): unknown;
+  /**
+   * Only on a kept connection: gives the channel, at rest, back to the keeper for the next run's
+   * exec of the same command, instead of closing it. Resolves once the keeper has it.
+   */
+  park?(): Promise<void>;
 }
 
 export interface SshTransport {

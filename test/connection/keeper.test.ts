@@ -282,6 +282,78 @@ describe('connections kept between runs', () => {
   });
 });
 
+describe("a run's shell kept for the next run", () => {
+  const status = async (k: KeeperLink) => (await askKeeper(k.socketPath, 'status'))?.[0];
+
+  test('a shell closed at rest is the next run\'s shell: no new session on the node', async () => {
+    const k = newKeeper();
+    const a = await connectSsh(target(), k);
+    expect((await a.exec(raw('cd /tmp; X=1; echo one'))).stdout).toBe('one\n');
+    await a.close();
+    expect(await status(k)).toMatchObject({ used: 1, shellKept: true });
+    const b = await connectSsh(target(), k);
+    try {
+      expect(a.shellPid).toBeGreaterThan(1);
+      expect(b.shellPid).toBe(a.shellPid);
+      // What a script did stayed in its subshell: the next run starts where a new shell would.
+      expect(await b.exec(raw('echo "$(pwd) [${X-}]"'))).toMatchObject({ code: 0, stdout: '/root []\n', stderr: '' });
+      expect(await status(k)).toMatchObject({ used: 2, shellKept: false });
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('a shell closed while its script runs is not kept: the next run gets a new one', async () => {
+    const k = newKeeper();
+    const a = await connectSsh(target(), k);
+    const running = a.exec(raw('sleep 30')).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    await a.close();
+    expect(await running).toBeInstanceOf(UnreachableError);
+    expect(await status(k)).toMatchObject({ shellKept: false });
+    const b = await connectSsh(target(), k);
+    try {
+      expect(b.shellPid).not.toBe(a.shellPid);
+      expect((await b.exec(raw('echo two'))).stdout).toBe('two\n');
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('what a background job prints while the shell is kept never reaches the next run', async () => {
+    const k = newKeeper();
+    const a = await connectSsh(target(), k);
+    await a.exec(raw('(sleep 0.3; echo LATE; echo LATE >&2) &'));
+    await a.close();
+    await new Promise((r) => setTimeout(r, 700));
+    const b = await connectSsh(target(), k);
+    try {
+      expect(b.shellPid).toBe(a.shellPid);
+      expect(await b.exec(raw('echo next'))).toMatchObject({ code: 0, stdout: 'next\n', stderr: '' });
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('a kept shell that died on the node is replaced by a new one on the same connection', async () => {
+    const k = newKeeper();
+    const a = await connectSsh(target(), k);
+    await a.close();
+    process.kill(a.shellPid, 'SIGKILL'); // the lab's nodes share our pid namespace
+    expect(await until(async () => (await status(k))?.shellKept === false, 5000)).toBe(true);
+    const started = Date.now();
+    const b = await connectSsh(target(), k);
+    try {
+      expect(Date.now() - started).toBeLessThan(2000); // not after a timeout
+      expect(b.shellPid).not.toBe(a.shellPid);
+      expect((await b.exec(raw('echo alive'))).stdout).toBe('alive\n');
+      expect(await status(k)).toMatchObject({ used: 2 });
+    } finally {
+      await b.close();
+    }
+  });
+});
+
 describe('the CLI', () => {
   let runtime: string;
   let work: string;
@@ -306,7 +378,7 @@ describe('the CLI', () => {
     expect(sshdIn(b.stdout)).toBeDefined();
     expect(sshdIn(b.stdout)).toBe(sshdIn(a.stdout));
     const list = await runCli(['connections'], { env: env() });
-    expect(list.stdout).toMatch(new RegExp(`^TARGET +RUNS +OPEN FOR +IDLE FOR\\nroot@${lab.nodes[0]!.address.replace(/\./g, '\\.')}:22 +2 +\\d+ s +\\d+ s\\n$`));
+    expect(list.stdout).toMatch(new RegExp(`^TARGET +RUNS +OPEN FOR +IDLE FOR +SHELL\\nroot@${lab.nodes[0]!.address.replace(/\./g, '\\.')}:22 +2 +\\d+ s +\\d+ s +kept\\n$`));
     const closed = await runCli(['connections', '--close'], { env: env() });
     expect(closed.stdout).toMatch(/^closed 1 connection\(s\):\n/);
     expect((await runCli(['connections'], { env: env() })).stdout).toBe('no SSH connection is kept open\n');

@@ -9,6 +9,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import { verifyHostKey } from '../host-key.js';
 import { connectClient, DEFAULT_CONNECT_TIMEOUT_MS } from '../ssh-connect.js';
 import { UnreachableError, type SshTarget } from '../types.js';
+import { answersProbe, joinToSocket, park, type Detach } from './bridge.js';
 import { ASK, TELL, frame, json, readFrames, type ExecRequest, type KeptStatus, type LeaseGranted, type LeaseRequest } from './wire.js';
 
 interface Kept {
@@ -23,6 +24,8 @@ interface Kept {
   idleSince?: number;
   expiry?: NodeJS.Timeout;
   gone: boolean;
+  /** A run's shell, at rest, for the next run's exec of the same command. */
+  parked?: { ch: ClientChannel; command: string; undo: Detach };
 }
 
 interface Lease {
@@ -176,48 +179,98 @@ export class Keeper {
     this.exitAfterMs = idleMs;
   }
 
-  /** Opens an exec channel for a lease; returns what to do with the socket's next frames (stdin). */
+  /**
+   * Opens an exec channel for a lease, or lends the shell an earlier run parked when the command
+   * is the same; returns what to do with the socket's next frames (stdin, or park).
+   */
   private exec(socket: Socket, req: ExecRequest): (kind: string, body: Buffer) => void {
     const lease = this.leases.get(req.lease);
     const early: Array<[string, Buffer]> = [];
-    let channel: ClientChannel | undefined;
+    let joined: { ch: ClientChannel; detach: Detach } | undefined;
     const input = (kind: string, body: Buffer): void => {
-      if (!channel) early.push([kind, body]);
-      else if (kind === ASK.stdin && !channel.write(body)) {
+      if (!joined) early.push([kind, body]);
+      else if (kind === ASK.park) this.park(lease!, joined.ch, joined.detach, req.command, socket);
+      else if (kind === ASK.stdin && !joined.ch.write(body)) {
         socket.pause();
-        channel.once('drain', () => socket.resume());
+        joined.ch.once('drain', () => socket.resume());
       }
     };
     if (!lease || lease.kept.gone) {
       socket.end(frame(TELL.refused, { message: 'SSH connection closed' }));
       return input;
     }
-    const kept = lease.kept;
+    const join = (ch: ClientChannel): void => {
+      if (socket.destroyed || !this.leases.has(lease.id)) return void ch.close();
+      lease.channels.add(ch);
+      const closeChannel = () => ch.close();
+      const closed = () => {
+        lease.channels.delete(ch);
+        socket.end();
+      };
+      socket.on('close', closeChannel);
+      ch.on('close', closed);
+      const detachOutput = joinToSocket(ch, socket);
+      joined = {
+        ch,
+        detach: () => {
+          detachOutput();
+          socket.off('close', closeChannel);
+          ch.off('close', closed);
+          lease.channels.delete(ch);
+        },
+      };
+      socket.write(frame(TELL.opened));
+      for (const [kind, body] of early.splice(0)) input(kind, body);
+    };
+    const parked = lease.kept.parked;
+    if (parked?.command === req.command) {
+      lease.kept.parked = undefined;
+      parked.undo();
+      void answersProbe(parked.ch, lease.openTimeoutMs).then((ok) => {
+        if (ok) return join(parked.ch);
+        parked.ch.close();
+        this.openTimedOut(lease, socket, 'a shell kept since an earlier run did not answer');
+      });
+      return input;
+    }
     let late = false;
     const timer = setTimeout(() => {
       late = true;
-      socket.end(frame(TELL.refused, { message: `no answer within ${lease.openTimeoutMs} ms to opening a channel on the connection kept since an earlier run; it was dropped` }));
-      this.log(`${kept.label}: a channel did not open within ${lease.openTimeoutMs} ms; dropping the connection`);
-      kept.client.destroy();
+      this.openTimedOut(lease, socket, 'a channel did not open');
     }, lease.openTimeoutMs);
-    kept.client.exec(req.command, (err, ch) => {
+    lease.kept.client.exec(req.command, (err, ch) => {
       clearTimeout(timer);
       if (late) return ch?.close();
       if (err) return socket.end(frame(TELL.refused, { message: err.message }));
-      if (socket.destroyed || !this.leases.has(lease.id)) return ch.close();
-      channel = ch;
-      lease.channels.add(ch);
-      socket.on('close', () => ch.close());
-      ch.on('close', () => {
-        lease.channels.delete(ch);
-        socket.end();
-      });
-      ch.on('exit', () => socket.write(frame(TELL.exit)));
-      forwardOutput(ch, socket);
-      socket.write(frame(TELL.opened));
-      for (const [kind, body] of early.splice(0)) input(kind, body);
+      join(ch);
     });
     return input;
+  }
+
+  /** No answer on the connection within the lease's time: it is taken for dead (the run connects anew). */
+  private openTimedOut(lease: Lease, socket: Socket, what: string): void {
+    socket.end(frame(TELL.refused, { message: `no answer within ${lease.openTimeoutMs} ms on the connection kept since an earlier run (${what}); it was dropped` }));
+    this.log(`${lease.kept.label}: ${what} within ${lease.openTimeoutMs} ms; dropping the connection`);
+    lease.kept.client.destroy();
+  }
+
+  /**
+   * The run is done with its shell, which is at rest (no script running, all output read): it
+   * stays on the connection for the next run's same command. One per connection; another is closed.
+   */
+  private park(lease: Lease, ch: ClientChannel, detach: Detach, command: string, socket: Socket): void {
+    detach();
+    const kept = lease.kept;
+    if (kept.gone || kept.parked) ch.close();
+    else {
+      const undo = park(ch, () => {
+        if (kept.parked?.ch !== ch) return;
+        kept.parked = undefined;
+        undo();
+      });
+      kept.parked = { ch, command, undo };
+    }
+    socket.end();
   }
 
   private status(): KeptStatus[] {
@@ -226,6 +279,7 @@ export class Keeper {
       target: k.label,
       leases: k.leases.size,
       used: k.used,
+      shellKept: k.parked !== undefined,
       openedAgoMs: now - k.openedAt,
       ...(k.idleSince !== undefined && { idleForMs: now - k.idleSince }),
     }));
@@ -253,25 +307,4 @@ export class Keeper {
       this.stop();
     }, this.exitAfterMs);
   }
-}
-
-/** The channel's stdout and stderr to the run's socket, pausing the channel while the socket is full. */
-function forwardOutput(ch: ClientChannel, socket: Socket): void {
-  const forward = (kind: string) => (data: Buffer) => {
-    // What arrives in one turn (a script's stdout and stderr ends, mostly) leaves in one write:
-    // each write wakes the run's process, and a wake-up costs more than the bytes.
-    if (!socket.writableCorked) {
-      socket.cork();
-      process.nextTick(() => socket.uncork());
-    }
-    if (socket.write(frame(kind, data))) return;
-    ch.pause();
-    ch.stderr.pause();
-    socket.once('drain', () => {
-      ch.resume();
-      ch.stderr.resume();
-    });
-  };
-  ch.on('data', forward(TELL.stdout));
-  ch.stderr.on('data', forward(TELL.stderr));
 }

@@ -60,6 +60,14 @@ class KeptChannel extends EventEmitter implements ExecChannel {
   }
 
   resume(): void {}
+
+  park(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.socket.destroyed) return resolve();
+      this.socket.once('close', () => resolve());
+      this.socket.write(frame(ASK.park));
+    });
+  }
 }
 
 export class KeptClient extends EventEmitter implements SshTransport {

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { SshTarget, UnreachableError } from '../types.js';
 
 /** Changes whenever the frames below do: it names the keeper's socket. */
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
 
 /** Client → keeper. */
 export const ASK = {
@@ -14,6 +14,12 @@ export const ASK = {
   exec: 'X',
   /** bytes for the channel's stdin */
   stdin: 'i',
+  /**
+   * Done with the channel, which is at rest (a shell with no script running and all its output
+   * read): the keeper keeps it for the next exec of the same command on the connection, and
+   * closes the socket.
+   */
+  park: 'P',
   /** JSON: what the keeper holds */
   status: 'S',
   /** close every connection and stop */
@@ -66,6 +72,8 @@ export interface KeptStatus {
   openedAgoMs: number;
   /** Since its last lease ended; absent while leased. */
   idleForMs?: number;
+  /** A run's shell waits on it for the next run. */
+  shellKept: boolean;
 }
 
 export type UnreachableInfo = Pick<UnreachableError, 'message' | 'reason'>;
