@@ -57,10 +57,16 @@ const helperPath = (name: string, loc?: HbLoc): PathNode => ({ type: 'PathExpres
 export interface RewriteResult {
   /** The template is one `{{ }}` and whitespace: its value can be returned natively. */
   single: boolean;
+  /** Every helper the compiled template may call (the rewrite's own included). */
+  helpers: Set<string>;
+  /** It uses partials or decorators, which come from the environment too. */
+  usesPartials: boolean;
 }
 
 export class TemplateRewriter {
   private readonly blockParams: string[][] = [];
+  private readonly helpers = new Set<string>();
+  private usesPartials = false;
 
   constructor(private readonly isHelper: (name: string) => boolean) {}
 
@@ -68,7 +74,7 @@ export class TemplateRewriter {
     const p = program as ProgramNode;
     this.program(p);
     const significant = p.body.filter((s) => !(s.type === 'ContentStatement' && /^\s*$/.test((s as unknown as { value: string }).value)));
-    return { single: significant.length === 1 && significant[0]!.type === 'MustacheStatement' };
+    return { single: significant.length === 1 && significant[0]!.type === 'MustacheStatement', helpers: this.helpers, usesPartials: this.usesPartials };
   }
 
   private program(p: ProgramNode | undefined): void {
@@ -85,6 +91,8 @@ export class TemplateRewriter {
       case 'BlockStatement': {
         const b = s as BlockNode;
         if (b.params.length || b.hash) this.call(b, 'block');
+        // `{{#name}}` alone: a helper if there is one by that name, else a section over a variable.
+        else if (isPath(b.path)) this.helpers.add(b.path.original);
         this.program(b.program);
         this.program(b.inverse);
         return;
@@ -92,11 +100,16 @@ export class TemplateRewriter {
       case 'PartialStatement':
       case 'PartialBlockStatement': {
         const p = s as PartialNode;
+        this.usesPartials = true;
         p.params = p.params.map((x) => this.expr(x, true));
         if (p.hash) for (const pair of p.hash.pairs) pair.value = this.expr(pair.value, true);
         this.program(p.program);
         return;
       }
+      case 'Decorator':
+      case 'DecoratorBlock':
+        this.usesPartials = true;
+        return;
       default:
         return;
     }
@@ -112,6 +125,7 @@ export class TemplateRewriter {
       // A bare name is always a variable, even if a helper has that name (`{{first}}`).
       value = isPath(m.path) ? this.value(m.path, true) : m.path;
     }
+    this.helpers.add(OUT_HELPER);
     m.path = helperPath(OUT_HELPER, m.loc);
     m.params = [value];
     m.hash = undefined;
@@ -125,6 +139,7 @@ export class TemplateRewriter {
       throw new LocatedFailure(`unknown ${what === 'block' ? 'block helper' : 'helper'} '${name}'`, 'syntax', path.loc ?? node.loc);
     }
     const name = path.parts[0]!;
+    this.helpers.add(name);
     const strict = !LENIENT_HELPERS.has(name);
     const first = node.params[0];
     node.params = node.params.map((p) => this.expr(p, strict));
@@ -166,6 +181,7 @@ export class TemplateRewriter {
       label = '../'.repeat(depth);
       keys = parts;
     }
+    this.helpers.add(PATH_HELPER);
     return {
       type: 'SubExpression',
       path: helperPath(PATH_HELPER, loc),

@@ -112,6 +112,13 @@ describe('renderString: text', () => {
     expect(t.renderString('{{ first }}', { first: [1] })).toEqual([1]);
   });
 
+  it('reads `{{#name}}` without arguments as a call of the helper of that name, else as a section over the variable (as handlebars does)', () => {
+    const v = { upper: { a: 1 }, xs: [1, 2] };
+    // The helper runs, with no argument: upper of nothing is ''. Read as the variable, it would render 'x'.
+    expect(t.renderString('a {{#upper}}x{{/upper}} b', v)).toBe('a  b');
+    expect(t.renderString('a {{#xs}}[{{this}}]{{/xs}} b', v)).toBe('a [1][2] b');
+  });
+
   it('drops the lines of standalone block tags', () => {
     expect(t.renderString('hosts:\n{{#each flavours}}\n  - {{this}}\n{{/each}}\nend', vars)).toBe('hosts:\n  - vanilla\n  - mint\nend');
   });
