@@ -116,7 +116,7 @@ async function benchSize(size, subnet, o) {
           for (const phase of ['first', 'rerun']) {
             const m = await runOnce(tool, phase, group, session);
             out.runs[name][phase].push(m);
-            console.log(`${size} nodes  ${name.padEnd(7)} ${phase.padEnd(5)} #${rep}: ${sec(m.wallMs)} s wall, CPU ${sec(m.cpuMs)} s + nodes ${sec(m.nodesCpuMs)} s, ${(m.maxRssKb / 1024).toFixed(0)} MB + kept ${(m.keptRssKb / 1024).toFixed(0)} MB, changed=${m.changed}`);
+            console.log(`${size} nodes  ${name.padEnd(7)} ${phase.padEnd(5)} #${rep}: ${sec(m.wallMs)} s wall, CPU ${sec(m.cpuMs)} s + nodes ${sec(m.nodesCpuMs)} s, ${(m.maxRssKb / 1024).toFixed(0)} MB + kept ${(m.keptRssKb / 1024).toFixed(0)} MB RSS (adds ${((m.keptExtraKb ?? 0) / 1024).toFixed(0)} MB), changed=${m.changed}`);
           }
         } finally {
           tool.cleanup?.();

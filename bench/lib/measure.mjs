@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuGroup } from './cgroup.mjs';
+import { keptExtraKb, sampleRunFrames } from './footprint.mjs';
 
 export const GNU_TIME = '/usr/bin/time';
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -45,18 +46,20 @@ export function parseGnuTime(text) {
  * (kept in memory: the tools write to a pipe, as in CI). `nodes`: a cpuGroup holding the lab
  * nodes' sshd, for what the nodes spent (nodesCpuMs). `session`: a cpuGroup that outlives the run,
  * for a tool whose helpers serve its next run too (oasis-play's keeper, ssh ControlPersist
- * masters): their CPU counts in the run they work for, and keptRssKb is the peak RSS, summed, of
- * those still running after it.
+ * masters): their CPU counts in the run they work for; keptRssKb is the peak RSS, summed, of
+ * those still running after it, and keptExtraKb what they add to the run's memory (footprint.mjs).
  */
 export async function measure(cmd, args, { env, cwd, nodes, session } = {}) {
   const group = session ?? cpuGroup('oasis-bench-tool');
   const nodesBefore = nodes ? await settled(nodes) : NaN;
   const toolBefore = session ? session.usageMs() : 0;
   try {
-    const r = await measureProcess(cmd, args, { env, cwd, procs: group?.procs });
+    const { runFrames, ...r } = await measureProcess(cmd, args, { env, cwd, procs: group?.procs, sampleFrames: !!session });
     const cpuMs = group ? (session ? await settled(session) : group.usageMs()) - toolBefore : r.userMs + r.sysMs;
-    const keptRssKb = session ? session.pids().reduce((sum, pid) => sum + peakRssKb(pid), 0) : 0;
-    return { ...r, cpuMs, keptRssKb, nodesCpuMs: nodes ? (await settled(nodes)) - nodesBefore : NaN };
+    const kept = session ? session.pids() : [];
+    const keptRssKb = kept.reduce((sum, pid) => sum + peakRssKb(pid), 0);
+    const keptExtra = session ? keptExtraKb(kept, runFrames) : 0;
+    return { ...r, cpuMs, keptRssKb, keptExtraKb: keptExtra, nodesCpuMs: nodes ? (await settled(nodes)) - nodesBefore : NaN };
   } finally {
     if (!session) group?.remove();
   }
@@ -71,7 +74,7 @@ function peakRssKb(pid) {
   }
 }
 
-function measureProcess(cmd, args, { env, cwd, procs }) {
+function measureProcess(cmd, args, { env, cwd, procs, sampleFrames }) {
   const dir = mkdtempSync(join(tmpdir(), 'oasis-bench-time-'));
   const timeFile = join(dir, 'time');
   return new Promise((resolve, reject) => {
@@ -81,6 +84,8 @@ function measureProcess(cmd, args, { env, cwd, procs }) {
     // sh joins the group, then becomes GNU time: nothing runs outside it.
     const [file, ...argv] = procs ? ['sh', '-c', 'echo $$ > "$0" && exec "$@"', procs, ...timed] : timed;
     const p = spawn(file, argv, { env: env ?? process.env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // sh execs GNU time, whose child is the run.
+    const sampler = sampleFrames ? sampleRunFrames(p.pid) : undefined;
     const out = [];
     const err = [];
     p.stdout.on('data', (d) => out.push(d));
@@ -88,6 +93,7 @@ function measureProcess(cmd, args, { env, cwd, procs }) {
     p.on('error', reject);
     p.on('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      sampler?.stop();
       const after = machineCounters();
       try {
         resolve({
@@ -98,6 +104,7 @@ function measureProcess(cmd, args, { env, cwd, procs }) {
           code,
           stdout: Buffer.concat(out).toString('utf8'),
           stderr: Buffer.concat(err).toString('utf8'),
+          runFrames: sampler?.frames ?? new Set(),
         });
       } catch (e) {
         reject(e);
