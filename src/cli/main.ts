@@ -171,6 +171,8 @@ export function buildProgram(): Command {
     .argument('<socket>')
     .argument('<idle-ms>')
     .action(async (socket: string, idleMs: string) => {
+      // Its work comes in short bursts (a run's connections and messages), as a run's does.
+      setFlagsFromString('--max-opt=1');
       const { runKeeper } = await import('../connection/keeper/main.js');
       await runKeeper(socket, Number(idleMs));
     });
