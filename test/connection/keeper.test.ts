@@ -335,6 +335,26 @@ describe("a run's shell kept for the next run", () => {
     }
   });
 
+  test('a kept shell that ends when checked is replaced by a new one on the same connection, at once', async () => {
+    const k = newKeeper();
+    const a = await connectSsh(target(), k);
+    // In the shared shell itself: its printf now exits on the keeper's check, and only then.
+    await a.exec(raw(`printf() { case "$2" in oasis_parked_*) exit 0 ;; esac; command printf "$@"; }`), { inShell: true });
+    expect((await a.exec(raw('echo still'))).stdout).toBe('still\n');
+    await a.close();
+    expect(await status(k)).toMatchObject({ shellKept: true });
+    const started = Date.now();
+    const b = await connectSsh(target(), k);
+    try {
+      expect(Date.now() - started).toBeLessThan(2000); // not after a timeout
+      expect(b.shellPid).not.toBe(a.shellPid);
+      expect((await b.exec(raw('echo fresh'))).stdout).toBe('fresh\n');
+      expect(await status(k)).toMatchObject({ used: 2 }); // the connection was not dropped
+    } finally {
+      await b.close();
+    }
+  });
+
   test('a kept shell that died on the node is replaced by a new one on the same connection', async () => {
     const k = newKeeper();
     const a = await connectSsh(target(), k);

@@ -66,27 +66,27 @@ export function park(ch: ClientChannel, gone: () => void): Detach {
  * printed before the token (a background job's late output) is dropped, so the run starts on
  * a quiet channel, as on a new one.
  */
-export function answersProbe(ch: ClientChannel, timeoutMs: number): Promise<boolean> {
+export function answersProbe(ch: ClientChannel, timeoutMs: number): Promise<'answered' | 'closed' | 'silent'> {
   const token = `oasis_parked_${randomBytes(12).toString('hex')}`;
   return new Promise((resolve) => {
     let seen = '';
-    const done = (ok: boolean) => {
+    const done = (answer: 'answered' | 'closed' | 'silent') => {
       clearTimeout(timer);
       ch.off('data', onData);
       ch.stderr.off('data', drop);
-      ch.off('close', fail);
-      resolve(ok);
+      ch.off('close', closed);
+      resolve(answer);
     };
     const onData = (d: Buffer) => {
       seen = (seen + d.toString('latin1')).slice(-(token.length + 1));
-      if (seen === `${token}\n`) done(true);
+      if (seen === `${token}\n`) done('answered');
     };
     const drop = () => undefined;
-    const fail = () => done(false);
-    const timer = setTimeout(fail, timeoutMs);
+    const closed = () => done('closed');
+    const timer = setTimeout(() => done('silent'), timeoutMs);
     ch.on('data', onData);
     ch.stderr.on('data', drop);
-    ch.once('close', fail);
+    ch.once('close', closed);
     ch.write(`printf '%s\\n' ${token}\n`);
   });
 }

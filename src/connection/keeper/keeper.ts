@@ -222,27 +222,32 @@ export class Keeper {
       socket.write(frame(TELL.opened));
       for (const [kind, body] of early.splice(0)) input(kind, body);
     };
-    const parked = lease.kept.parked;
-    if (parked?.command === req.command) {
-      lease.kept.parked = undefined;
-      parked.undo();
-      void answersProbe(parked.ch, lease.openTimeoutMs).then((ok) => {
-        if (ok) return join(parked.ch);
-        parked.ch.close();
-        this.openTimedOut(lease, socket, 'a shell kept since an earlier run did not answer');
+    const open = (): void => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        this.openTimedOut(lease, socket, 'a channel did not open');
+      }, lease.openTimeoutMs);
+      lease.kept.client.exec(req.command, (err, ch) => {
+        clearTimeout(timer);
+        if (late) return ch?.close();
+        if (err) return socket.end(frame(TELL.refused, { message: err.message }));
+        join(ch);
       });
+    };
+    const parked = lease.kept.parked;
+    if (parked?.command !== req.command) {
+      open();
       return input;
     }
-    let late = false;
-    const timer = setTimeout(() => {
-      late = true;
-      this.openTimedOut(lease, socket, 'a channel did not open');
-    }, lease.openTimeoutMs);
-    lease.kept.client.exec(req.command, (err, ch) => {
-      clearTimeout(timer);
-      if (late) return ch?.close();
-      if (err) return socket.end(frame(TELL.refused, { message: err.message }));
-      join(ch);
+    lease.kept.parked = undefined;
+    parked.undo();
+    void answersProbe(parked.ch, lease.openTimeoutMs).then((answer) => {
+      if (answer === 'answered') return join(parked.ch);
+      parked.ch.close();
+      // A shell that ended meanwhile says nothing about the connection; one that stays silent does.
+      if (answer === 'closed') open();
+      else this.openTimedOut(lease, socket, 'a shell kept since an earlier run did not answer');
     });
     return input;
   }
