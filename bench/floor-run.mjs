@@ -18,7 +18,6 @@ const results = await Promise.all(
       port: n.port,
       user: 'root',
       privateKeyFile: lab.clientKeyFile,
-     
       knownHostsFile: lab.knownHostsFile,
       hostKeyChecking: 'yes',
     });

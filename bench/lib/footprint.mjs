@@ -57,13 +57,15 @@ function rollup(pid) {
 }
 
 /**
- * KiB that the processes `kept` add to a run whose file frames were `runFrames`: their anonymous
- * pages, their file frames not among the run's (nor counted for another of them), and what
- * each has given back since its peak (counted as if it had all been its own).
+ * The memory of the processes `kept`, beside a run whose file frames were `runFrames`, in KiB:
+ * rssKb, their peak RSS summed; extraKb, what they add to the run: their anonymous pages, their
+ * file frames not among the run's (nor counted for another of them), and what each has given
+ * back since its peak (counted as if it had all been its own).
  */
-export function keptExtraKb(kept, runFrames) {
+export function keptMemory(kept, runFrames) {
   const seen = new Set(runFrames);
-  let kb = 0;
+  let rssKb = 0;
+  let extraKb = 0;
   for (const pid of kept) {
     const r = rollup(pid);
     if (!r) continue;
@@ -73,9 +75,10 @@ export function keptExtraKb(kept, runFrames) {
       seen.add(f);
       fresh++;
     }
-    kb += r.anon + fresh * PAGE_KB + Math.max(0, r.peak - r.rss);
+    rssKb += r.peak;
+    extraKb += r.anon + fresh * PAGE_KB + Math.max(0, r.peak - r.rss);
   }
-  return kb;
+  return { rssKb, extraKb };
 }
 
 /** The run's process (GNU time's child) sampled now and then: the file frames it has had resident. */

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuGroup } from './cgroup.mjs';
-import { keptExtraKb, sampleRunFrames } from './footprint.mjs';
+import { keptMemory, sampleRunFrames } from './footprint.mjs';
 
 export const GNU_TIME = '/usr/bin/time';
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -56,21 +56,10 @@ export async function measure(cmd, args, { env, cwd, nodes, session } = {}) {
   try {
     const { runFrames, ...r } = await measureProcess(cmd, args, { env, cwd, procs: group?.procs, sampleFrames: !!session });
     const cpuMs = group ? (session ? await settled(session) : group.usageMs()) - toolBefore : r.userMs + r.sysMs;
-    const kept = session ? session.pids() : [];
-    const keptRssKb = kept.reduce((sum, pid) => sum + peakRssKb(pid), 0);
-    const keptExtra = session ? keptExtraKb(kept, runFrames) : 0;
-    return { ...r, cpuMs, keptRssKb, keptExtraKb: keptExtra, nodesCpuMs: nodes ? (await settled(nodes)) - nodesBefore : NaN };
+    const kept = keptMemory(session ? session.pids() : [], runFrames);
+    return { ...r, cpuMs, keptRssKb: kept.rssKb, keptExtraKb: kept.extraKb, nodesCpuMs: nodes ? (await settled(nodes)) - nodesBefore : NaN };
   } finally {
     if (!session) group?.remove();
-  }
-}
-
-/** A running process's peak resident set (VmHWM), 0 when it has gone. */
-function peakRssKb(pid) {
-  try {
-    return Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
   }
 }
 

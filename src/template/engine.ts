@@ -15,6 +15,14 @@ import { OUT_HELPER, PATH_HELPER, TemplateRewriter, type RewriteResult } from '.
 
 export type { SourcePos } from './errors.js';
 
+/** A handlebars environment and its helpers, all known at compile time (handlebars then calls them directly). */
+interface Env {
+  hb: typeof Handlebars;
+  knownHelpers: Record<string, boolean>;
+}
+
+const envOf = (hb: typeof Handlebars): Env => ({ hb, knownHelpers: Object.fromEntries(Object.keys(hb.helpers).map((k) => [k, true])) });
+
 interface Compiled {
   run: Handlebars.TemplateDelegate;
   /** One `{{ }}` and whitespace: return the native value. */
@@ -28,27 +36,27 @@ export const PARTIAL_EXTENSIONS = ['.hbs', '.j2', '.tmpl'];
 
 export class TemplateEngine {
   private readonly hb = Handlebars.create();
+  private readonly full: Env;
   /**
    * The same functions for handlebars' own helpers (if, each, with…) and the rewrite's, and no
    * others. Handlebars wraps every helper of its environment on each render: ~85 closures for
    * `/srv/{{ name }}.conf`, most of a run's allocation (docs/benchmarks.md). A template that
    * calls no other helper and uses no partial renders here, the same way, for ~1/8 of that.
    */
-  private readonly lean = Handlebars.create();
+  private readonly lean: Env;
   /** The run's expression evaluator (parsed trees cached): conditions use it too. */
   readonly exprs = new ExpressionEvaluator();
   private readonly compiled = new Map<string, Compiled>();
   private readonly files = new Map<string, { mtimeMs: number; size: number; compiled: Compiled }>();
   private readonly partialDirs = new Map<string, string[]>();
-  private readonly knownHelpers: Record<string, boolean>;
-  private readonly leanKnownHelpers: Record<string, boolean>;
 
   constructor() {
+    // Every helper is fixed at construction.
     registerHelpers(this.hb);
-    // Every helper is fixed at construction: let handlebars call them directly.
-    this.knownHelpers = Object.fromEntries(Object.keys(this.hb.helpers).map((k) => [k, true]));
-    for (const name of [...Object.keys(this.lean.helpers), PATH_HELPER, OUT_HELPER]) this.lean.registerHelper(name, this.hb.helpers[name]!);
-    this.leanKnownHelpers = Object.fromEntries(Object.keys(this.lean.helpers).map((k) => [k, true]));
+    this.full = envOf(this.hb);
+    const lean = Handlebars.create();
+    for (const name of [...Object.keys(lean.helpers), PATH_HELPER, OUT_HELPER]) lean.registerHelper(name, this.hb.helpers[name]!);
+    this.lean = envOf(lean);
   }
 
   /**
@@ -236,11 +244,9 @@ export class TemplateEngine {
     } catch (e) {
       throw syntaxError(e, text, origin);
     }
-    const lean = !rewritten.usesPartials && [...rewritten.helpers].every((name) => Object.hasOwn(this.lean.helpers, name));
-    const run = lean
-      ? this.lean.compile(ast, { strict: true, noEscape: true, knownHelpers: this.leanKnownHelpers })
-      : this.hb.compile(ast, { strict: true, noEscape: true, knownHelpers: this.knownHelpers });
-    return { run, single: rewritten.single };
+    const leanEnough = !rewritten.usesPartials && [...rewritten.helpers].every((name) => Object.hasOwn(this.lean.knownHelpers, name));
+    const { hb, knownHelpers } = leanEnough ? this.lean : this.full;
+    return { run: hb.compile(ast, { strict: true, noEscape: true, knownHelpers }), single: rewritten.single };
   }
 
   private run(c: Compiled, vars: object, origin: Origin, native: boolean): unknown {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM without types
 import { floorScript } from '../../bench/lib/floor.mjs';
 // @ts-expect-error plain ESM without types
-import { fileFrames, keptExtraKb } from '../../bench/lib/footprint.mjs';
+import { fileFrames, keptMemory } from '../../bench/lib/footprint.mjs';
 import { machineCounters, median, parseGnuTime } from '../../bench/lib/measure.mjs';
 // @ts-expect-error plain ESM without types
 import { PLAYBOOK_VARS } from '../../bench/lib/playbook-vars.mjs';
@@ -87,12 +87,13 @@ describe('footprint of kept processes', () => {
       await new Promise((r) => setTimeout(r, 500));
       const runFrames = fileFrames(run.pid!);
       expect(runFrames.size * 4).toBeGreaterThan(10_000); // node's own code, resident
-      const alone = keptExtraKb([kept.pid!], new Set());
-      const besideRun = keptExtraKb([kept.pid!], runFrames);
+      const alone = keptMemory([kept.pid!], new Set()).extraKb;
+      const besideRun = keptMemory([kept.pid!], runFrames).extraKb;
       // Counted alone, a process is what it has resident; beside the same program, its code is the run's.
       expect(Math.abs(alone - rssKb(kept.pid!))).toBeLessThan(2048);
       expect(besideRun).toBeLessThan(alone - 10_000);
       expect(besideRun).toBeGreaterThanOrEqual(anonKb(kept.pid!) - 1024);
+      expect(keptMemory([kept.pid!], runFrames).rssKb).toBeGreaterThanOrEqual(rssKb(kept.pid!) - 1024); // its peak
     } finally {
       run.kill();
       kept.kill();

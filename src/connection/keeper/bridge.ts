@@ -10,6 +10,9 @@ import { TELL, frame } from './wire.js';
 /** Undoes a join or a park. */
 export type Detach = () => void;
 
+/** What a parked shell prints (a background job's late output) goes nowhere. */
+const ignore = (): void => undefined;
+
 /** The channel's stdout, stderr and exit to the run's socket, pausing the channel while the socket is full. */
 export function joinToSocket(ch: ClientChannel, socket: Socket): Detach {
   let paused = false;
@@ -48,32 +51,31 @@ export function joinToSocket(ch: ClientChannel, socket: Socket): Detach {
 
 /** Keeps a parked channel flowing (what a background job still prints is dropped); `gone` when it ends. */
 export function park(ch: ClientChannel, gone: () => void): Detach {
-  const drop = () => undefined;
-  ch.on('data', drop);
-  ch.stderr.on('data', drop);
+  ch.on('data', ignore);
+  ch.stderr.on('data', ignore);
   ch.once('exit', gone);
   ch.once('close', gone);
   return () => {
-    ch.off('data', drop);
-    ch.stderr.off('data', drop);
+    ch.off('data', ignore);
+    ch.stderr.off('data', ignore);
     ch.off('exit', gone);
     ch.off('close', gone);
   };
 }
 
 /**
- * Whether a parked shell still answers: it must echo a fresh token within timeoutMs. What it
- * printed before the token (a background job's late output) is dropped, so the run starts on
- * a quiet channel, as on a new one.
+ * Whether a parked shell still answers: it must echo a fresh token within timeoutMs ('closed':
+ * it ended meanwhile; 'silent': no answer). What it printed before the token is dropped, so
+ * the run starts on a quiet channel, as on a new one.
  */
-export function answersProbe(ch: ClientChannel, timeoutMs: number): Promise<'answered' | 'closed' | 'silent'> {
+export function probeParked(ch: ClientChannel, timeoutMs: number): Promise<'answered' | 'closed' | 'silent'> {
   const token = `oasis_parked_${randomBytes(12).toString('hex')}`;
   return new Promise((resolve) => {
     let seen = '';
     const done = (answer: 'answered' | 'closed' | 'silent') => {
       clearTimeout(timer);
       ch.off('data', onData);
-      ch.stderr.off('data', drop);
+      ch.stderr.off('data', ignore);
       ch.off('close', closed);
       resolve(answer);
     };
@@ -81,11 +83,10 @@ export function answersProbe(ch: ClientChannel, timeoutMs: number): Promise<'ans
       seen = (seen + d.toString('latin1')).slice(-(token.length + 1));
       if (seen === `${token}\n`) done('answered');
     };
-    const drop = () => undefined;
     const closed = () => done('closed');
     const timer = setTimeout(() => done('silent'), timeoutMs);
     ch.on('data', onData);
-    ch.stderr.on('data', drop);
+    ch.stderr.on('data', ignore);
     ch.once('close', closed);
     ch.write(`printf '%s\\n' ${token}\n`);
   });

@@ -9,7 +9,7 @@ import type { Client, ClientChannel } from 'ssh2';
 import { verifyHostKey } from '../host-key.js';
 import { connectClient, DEFAULT_CONNECT_TIMEOUT_MS } from '../ssh-connect.js';
 import { UnreachableError, type SshTarget } from '../types.js';
-import { answersProbe, joinToSocket, park, type Detach } from './bridge.js';
+import { joinToSocket, park, probeParked, type Detach } from './bridge.js';
 import { ASK, TELL, frame, json, readFrames, type ExecRequest, type KeptStatus, type LeaseGranted, type LeaseRequest } from './wire.js';
 
 interface Kept {
@@ -242,7 +242,7 @@ export class Keeper {
     }
     lease.kept.parked = undefined;
     parked.undo();
-    void answersProbe(parked.ch, lease.openTimeoutMs).then((answer) => {
+    void probeParked(parked.ch, lease.openTimeoutMs).then((answer) => {
       if (answer === 'answered') return join(parked.ch);
       parked.ch.close();
       // A shell that ended meanwhile says nothing about the connection; one that stays silent does.
@@ -268,8 +268,8 @@ export class Keeper {
     const kept = lease.kept;
     if (kept.gone || kept.parked) ch.close();
     else {
+      // Its listeners go when it is lent again: until then, its end is the parked shell's.
       const undo = park(ch, () => {
-        if (kept.parked?.ch !== ch) return;
         kept.parked = undefined;
         undo();
       });
@@ -298,7 +298,6 @@ export class Keeper {
 
   stop(): void {
     for (const kept of this.made.values()) this.drop(kept); // their leases hear it
-
     this.server.close();
     this.exit();
   }
