@@ -6,7 +6,7 @@ import { loadInventories } from '../inventory/load.js';
 import { createReporter } from '../report/index.js';
 import { UserError } from '../model/source.js';
 import type { RunOptions } from '../engine/context.js';
-import { EXIT } from '../engine/playbook-runner.js';
+import { EXIT } from '../engine/exit-codes.js';
 import { BUILTIN_CATALOG, getService, loadCatalog } from '../launch/catalog.js';
 import { clusterOps, toView } from '../launch/cluster.js';
 import { launch, remove, runningOn, type PlacementChange } from '../launch/launch.js';

@@ -10,8 +10,7 @@ import { loadVarsFile } from './local-modules.js';
 import { hostVars } from './host-vars.js';
 import { renderPlayHeader } from './play-header.js';
 import { looksTemplated } from '../template/hints.js';
-
-export const EXIT = { ok: 0, other: 1, failed: 2, unreachable: 4, badOptions: 5, interrupted: 99 } as const;
+import { EXIT } from './exit-codes.js';
 
 /** A fresh, unguessable `{{ omit }}` placeholder for one run. */
 export function omitPlaceholder(): string {
