@@ -17,7 +17,8 @@ function fileProbes(args: FileArgs, path: string): Probe[] {
   const src = args.src;
   const srcPath = src === undefined ? path : args.state === 'hard' || src.startsWith('/') ? src : joinPath(dirname(path), src);
   return [
-    { path, tree: args.recurse === true, emptiness: args.state === 'link' },
+    // A link to src needs only its own target: what it points to is probed as src.
+    { path, tree: args.recurse === true, emptiness: args.state === 'link', noFollow: args.state === 'link' && src !== undefined },
     { path: srcPath },
     { path: dirname(path) },
     // Only hard links use it (a src inside a directory dest); without src it repeats probe 0, which inspect() runs once.

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inspect, inspectScript, parseInspection, stateOf } from '../../src/modules/lib/inspect.js';
+import { inspect, inspectScript, parseInspection, splitQuotedName, stateOf, type Probe } from '../../src/modules/lib/inspect.js';
 import { LocalConnection } from '../../src/connection/local.js';
 import { decodeText, diffText, readLines, splitLinesKeepEnds } from '../../src/modules/lib/text.js';
 import { localModuleContext, tempDir } from '../helpers/module-context.js';
@@ -81,6 +81,48 @@ describe('inspect', () => {
     const other = await inspect(ctx, [{ path: join(dir, 'a'), checksum: true, checksumAlgorithm: 'sha256' }, { path: join(dir, 'b c'), checksum: true }]);
     if ('error' in other) throw new Error(other.error);
     expect(other.paths.map((p) => p.checksum)).toEqual([sha('sha256', 'content of a'), sha('sha1', 'content of b c')]);
+  });
+
+  it('reads link targets from the one stat of the batch, whatever bytes they hold, and follows a link only when asked', async () => {
+    // Wrappers log every stat and readlink the inspection starts.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const log = join(dir, 'processes.log');
+    writeFileSync(log, '');
+    for (const tool of ['stat', 'readlink']) {
+      writeFileSync(join(bin, tool), `#!/bin/sh\necho ${tool} >> '${log}'\nexec /usr/bin/${tool} "$@"\n`, { mode: 0o755 });
+    }
+    const logged = (ctxExec: typeof ctx) => ({ ...ctxExec, exec: ((s, o) => ctx.exec(s, { ...o, env: { PATH: `${bin}:/usr/bin:/bin` } })) as typeof ctx.exec });
+    const targets = ['plain', 'with space', 'it\'s "quoted"', 'back\\slash', 'new\nline', 'pipe|and -> arrow', 'tab\there', 'trailing newline\n', 'caf\u00e9', '?\x01?'];
+    writeFileSync(join(dir, 'plain'), 'x');
+    const links = targets.map((t, i) => {
+      symlinkSync(t, join(dir, `l${i}`));
+      return join(dir, `l${i}`);
+    });
+    const named = join(dir, 'odd | name -> "x"');
+    symlinkSync('plain', named);
+    const probes: Probe[] = [...links, named].map((path) => ({ path, noFollow: true }));
+    const insp = await inspect(logged(ctx), probes);
+    if ('error' in insp) throw new Error(insp.error);
+    expect(insp.paths.map((p) => p.linkTarget)).toEqual([...targets, 'plain']);
+    expect(insp.paths.every((p) => p.lstat?.type === 'link' && p.stat === undefined)).toBe(true);
+    expect(readFileSync(log, 'utf8')).toBe('stat\n');
+    // Followed when not told otherwise: one more stat for the link that resolves, none for the dangling one.
+    writeFileSync(log, '');
+    const followed = await inspect(logged(ctx), [{ path: links[0]! }, { path: links[1]! }]);
+    if ('error' in followed) throw new Error(followed.error);
+    expect(followed.paths.map((p) => [p.linkTarget, p.stat?.type])).toEqual([['plain', 'file'], ['with space', undefined]]);
+    expect(readFileSync(log, 'utf8')).toBe('stat\nstat\nstat\n');
+  });
+
+  it("splits stat's %N from the stat fields: GNU's C quoting and BusyBox's bare quotes", () => {
+    const fields = '41ff|0|0|5|1|1|1|1|9|8|root|wheel';
+    const gnu = `"/a|b" -> "t|\\"x\\"\\n\\303\\251"|${fields}`;
+    expect(splitQuotedName(gnu, '/a|b')).toEqual({ target: 't|"x"\né', statAt: gnu.length - fields.length });
+    expect(splitQuotedName(`"/plain"|${fields}`, '/plain')).toEqual({ statAt: 9 });
+    const busybox = `'/a b' -> 'it's'|${fields}`;
+    expect(splitQuotedName(busybox, '/a b')).toEqual({ target: "it's", statAt: busybox.length - fields.length });
+    expect(splitQuotedName(`'/f'|${fields}`, '/f')).toEqual({ statAt: 5 });
   });
 
   it('decodes the od fallback used when base64 is missing', () => {

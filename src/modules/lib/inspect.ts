@@ -47,6 +47,8 @@ export interface Probe {
   realpath?: boolean;
   /** Whether a directory is empty (file module: a directory may only become a link if empty). */
   emptiness?: boolean;
+  /** A link's followed stat is not needed (PathInfo.stat stays unset for a link): a process less. */
+  noFollow?: boolean;
 }
 
 export interface PathInfo {
@@ -79,14 +81,15 @@ export interface Inspection {
 export const STAT_FORMAT = '%f|%u|%g|%s|%Y|%X|%Z|%h|%i|%d|%U|%G';
 
 // The probe function: $1 index, $2 path, $3 flags (c checksum, b content, t tree, a access, r realpath,
-// e emptiness, s lstat here rather than in oasis_lstats, u say if unreadable: oasis_sums has the checksum),
+// e emptiness, s lstat and link target here rather than in oasis_lstats, n no followed stat of a link,
+// u say if unreadable: oasis_sums has the checksum),
 // $4 the largest content to send (empty: no limit), $5 the checksum tool.
 const PROBE_FN = raw(`oasis_probe() {
   [ -e "$2" ] || [ -L "$2" ] || return 0
   case $3 in *s*) printf '%s:lstat=%s\\n' "$1" "$(stat -c '${STAT_FORMAT}' -- "$2" 2>/dev/null)" ;; esac
   if [ -L "$2" ]; then
-    printf '%s:target=%s\\n' "$1" "$(readlink -- "$2")"
-    printf '%s:stat=%s\\n' "$1" "$(stat -L -c '${STAT_FORMAT}' -- "$2" 2>/dev/null)"
+    case $3 in *s*) printf '%s:target=%s\\n' "$1" "$(readlink -- "$2")" ;; esac
+    case $3 in *n*) ;; *) printf '%s:stat=%s\\n' "$1" "$(stat -L -c '${STAT_FORMAT}' -- "$2" 2>/dev/null)" ;; esac
   fi
   case $3 in *r*) printf '%s:realpath=%s\\n' "$1" "$(readlink -f -- "$2" 2>/dev/null)" ;; esac
   case $3 in *a*)
@@ -113,9 +116,12 @@ const PROBE_FN = raw(`oasis_probe() {
   return 0
 }`);
 
-// The lstat of every probed path from ONE `stat` process (starting processes is most of what a
-// task costs the target): "lstats=<indices of the paths that exist>", then stat's lines in that
-// order, each ending in "|<path as given>" so that a path gone meanwhile is noticed, "lstats:end".
+// The lstat and link target of every probed path from ONE `stat` process (starting processes is
+// most of what a task costs the target): "lstats=<indices of the paths that exist>", then stat's
+// lines in that order, "lstats:end". A line is %N (the quoted name, and " -> " and the quoted
+// target for a link: C-style quoting in the C locale, so any byte comes through; BusyBox quotes
+// with bare single quotes), the stat fields, and "|<path as given>" so that a path gone meanwhile
+// is noticed.
 const LSTATS_FN = raw(`oasis_lstats() {
   oasis_n=$#; oasis_k=0; oasis_x=
   while [ "$oasis_k" -lt "$oasis_n" ]; do
@@ -124,7 +130,7 @@ const LSTATS_FN = raw(`oasis_lstats() {
     oasis_k=$((oasis_k+1))
   done
   printf 'lstats=%s\\n' "$oasis_x"
-  [ $# -eq 0 ] || stat -c '${STAT_FORMAT}|%n' -- "$@" 2>/dev/null
+  [ $# -eq 0 ] || LC_ALL=C QUOTING_STYLE=c stat -c '%N|${STAT_FORMAT}|%n' -- "$@" 2>/dev/null
   printf 'lstats:end\\n'
 }`);
 
@@ -154,7 +160,7 @@ export function inspectScript(probes: Probe[], extra?: Shell, first?: Shell): Sh
   const calls = probes.map((p, i) => {
     const flags =
       (batch ? '' : 's') +
-      (p.checksum ? (summed(p) ? 'u' : 'c') : '') + (p.content ? 'b' : '') + (p.tree ? 't' : '') + (p.access ? 'a' : '') + (p.realpath ? 'r' : '') + (p.emptiness ? 'e' : '');
+      (p.checksum ? (summed(p) ? 'u' : 'c') : '') + (p.content ? 'b' : '') + (p.tree ? 't' : '') + (p.access ? 'a' : '') + (p.realpath ? 'r' : '') + (p.emptiness ? 'e' : '') + (p.noFollow ? 'n' : '');
     const algo = p.checksumAlgorithm ?? 'sha1';
     if (!CHECKSUM_ALGORITHMS.includes(algo)) throw new Error(`unknown checksum algorithm ${algo}`);
     return sh`oasis_probe ${i} ${p.path} ${flags || '-'} ${p.maxContent === undefined ? '' : p.maxContent} ${algo + 'sum'}`;
@@ -209,7 +215,7 @@ export function parseInspection(stdout: string, probes: Probe[]): Inspection {
       continue;
     }
     if (line.startsWith('lstats=')) {
-      i = parseBlock(text, i, line.slice(7), paths, 'lstats:end', (p) => `|${p}`, (info, head) => (info.lstat = parseStat(head)));
+      i = parseBlock(text, i, line.slice(7), paths, 'lstats:end', (p) => `|${p}`, (info, head) => takeLstat(info, head));
       continue;
     }
     if (line.startsWith('sums=')) {
@@ -274,6 +280,58 @@ export function parseInspection(stdout: string, probes: Probe[]): Inspection {
     if (info.lstat && info.lstat.type !== 'link') info.stat = info.lstat;
   }
   return { umask, paths, stdout };
+}
+
+const STAT_FIELDS = STAT_FORMAT.split('|').length;
+
+/** An oasis_lstats line without its path: "%N|<stat fields>". */
+function takeLstat(info: PathInfo, head: string): void {
+  const named = splitQuotedName(head, info.path);
+  info.lstat = parseStat(head.slice(named.statAt));
+  if (info.lstat?.type === 'link') info.linkTarget = named.target;
+}
+
+/**
+ * Where the stat fields start after stat's %N, and the link target it names. GNU's C quoting is
+ * read from the start, so names may hold anything. BusyBox's bare quotes are not escaped: its
+ * target is what comes before the last STAT_FIELDS fields (its names must not hold '|').
+ */
+export function splitQuotedName(head: string, path: string): { target?: string; statAt: number } {
+  if (head.startsWith('"')) {
+    const name = unquoteC(head, 0);
+    const target = name && head.startsWith(' -> ', name.end) ? unquoteC(head, name.end + 4) : undefined;
+    const end = target?.end ?? name?.end;
+    if (end !== undefined && head[end] === '|') return { ...(target && { target: target.text }), statAt: end + 1 };
+  }
+  const fields = head.split('|');
+  const quoted = fields.slice(0, -STAT_FIELDS).join('|');
+  const statAt = fields.length > STAT_FIELDS ? quoted.length + 1 : 0;
+  const arrow = `'${path}' -> '`;
+  return quoted.startsWith(arrow) && quoted.endsWith("'") && quoted.length > arrow.length ? { target: quoted.slice(arrow.length, -1), statAt } : { statAt };
+}
+
+const C_ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, '"': 34, "'": 39, '?': 63 };
+
+/** The C-quoted string starting at text[at] (a '"'): its bytes as UTF-8 text, and where it ends. */
+function unquoteC(text: string, at: number): { text: string; end: number } | undefined {
+  if (text[at] !== '"') return undefined;
+  const bytes: number[] = [];
+  for (let i = at + 1; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') return { text: Buffer.from(bytes).toString('utf8'), end: i + 1 };
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const e = text[++i];
+    const octal = /^[0-7]{1,3}/.exec(text.slice(i, i + 3));
+    if (octal) {
+      bytes.push(parseInt(octal[0], 8) & 0xff);
+      i += octal[0].length - 1;
+    } else if (e !== undefined && e in C_ESCAPES) bytes.push(C_ESCAPES[e]!);
+    else return undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -19,7 +19,7 @@ export function probeKey(p: Probe): string {
   return `${flags}|${p.checksum ? (p.checksumAlgorithm ?? 'sha1') : ''}|${p.maxContent ?? ''}|${p.path}`;
 }
 
-const FLAGS = ['checksum', 'content', 'tree', 'access', 'realpath', 'emptiness'] as const;
+const FLAGS = ['checksum', 'content', 'tree', 'access', 'realpath', 'emptiness', 'noFollow'] as const;
 // A field added to Probe must go into the key: this stops compiling until it does.
 type KeyFields = (typeof FLAGS)[number] | 'path' | 'checksumAlgorithm' | 'maxContent';
 const keyCoversProbe: Exclude<keyof Probe, KeyFields> extends never ? true : never = true;
