@@ -113,6 +113,12 @@ describe('inspect', () => {
     if ('error' in followed) throw new Error(followed.error);
     expect(followed.paths.map((p) => [p.linkTarget, p.stat?.type])).toEqual([['plain', 'file'], ['with space', undefined]]);
     expect(readFileSync(log, 'utf8')).toBe('stat\nstat\nstat\n');
+    // A name with a newline cannot be batched: its probe reads the target with readlink.
+    const lone = join(dir, 'new\nname');
+    symlinkSync('plain', lone);
+    const alone = await inspect(ctx, [{ path: lone }]);
+    if ('error' in alone) throw new Error(alone.error);
+    expect([alone.paths[0]!.linkTarget, alone.paths[0]!.stat?.type]).toEqual(['plain', 'file']);
   });
 
   it("splits stat's %N from the stat fields: GNU's C quoting and BusyBox's bare quotes", () => {
