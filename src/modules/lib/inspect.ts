@@ -315,21 +315,25 @@ const C_ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 
 /** The C-quoted string starting at text[at] (a '"'): its bytes as UTF-8 text, and where it ends. */
 function unquoteC(text: string, at: number): { text: string; end: number } | undefined {
   if (text[at] !== '"') return undefined;
-  const bytes: number[] = [];
-  for (let i = at + 1; i < text.length; i++) {
+  // Most names have no escape: their text is a slice.
+  const parts: Buffer[] = [];
+  let run = at + 1;
+  for (let i = run; i < text.length; i++) {
     const c = text[i]!;
-    if (c === '"') return { text: Buffer.from(bytes).toString('utf8'), end: i + 1 };
-    if (c !== '\\') {
-      bytes.push(...Buffer.from(c, 'utf8'));
-      continue;
+    if (c === '"') {
+      if (parts.length === 0) return { text: text.slice(run, i), end: i + 1 };
+      parts.push(Buffer.from(text.slice(run, i), 'utf8'));
+      return { text: Buffer.concat(parts).toString('utf8'), end: i + 1 };
     }
-    const e = text[++i];
-    const octal = /^[0-7]{1,3}/.exec(text.slice(i, i + 3));
-    if (octal) {
-      bytes.push(parseInt(octal[0], 8) & 0xff);
-      i += octal[0].length - 1;
-    } else if (e !== undefined && e in C_ESCAPES) bytes.push(C_ESCAPES[e]!);
+    if (c !== '\\') continue;
+    parts.push(Buffer.from(text.slice(run, i), 'utf8'));
+    const octal = /^[0-7]{1,3}/.exec(text.slice(i + 1, i + 4));
+    const e = text[i + 1];
+    if (octal) parts.push(Buffer.of(parseInt(octal[0], 8) & 0xff));
+    else if (e !== undefined && e in C_ESCAPES) parts.push(Buffer.of(C_ESCAPES[e]!));
     else return undefined;
+    i += octal ? octal[0].length : 1;
+    run = i + 1;
   }
   return undefined;
 }
