@@ -34,7 +34,11 @@ export function mergeVars(layers: VarLayer[], render: Render): Record<string, un
     for (const key of Object.keys(layer.values)) {
       const raw = layer.values[key];
       if (layer.plain || !hasTemplate(raw)) {
-        Object.defineProperty(merged, key, { value: raw, enumerable: true, configurable: true, writable: true });
+        // Assigned, not defined: much cheaper, and this runs for every task on every host. Over
+        // an earlier templated value, its setter takes the value. '__proto__' must be defined:
+        // assigning it would set the prototype.
+        if (key === '__proto__') Object.defineProperty(merged, key, { value: raw, enumerable: true, configurable: true, writable: true });
+        else merged[key] = raw;
         continue;
       }
       let cached: { v: unknown } | undefined;
