@@ -13,7 +13,8 @@ export interface StatArgs {
 /** ansible.builtin.stat: facts about a path, in Ansible's field names. Never changes anything. */
 /** The one probe the stat module asks for. */
 function statProbes(args: StatArgs): Probe[] {
-  return [{ path: args.path, checksum: args.get_checksum !== false, checksumAlgorithm: args.checksum_algorithm ?? 'sha1', access: true, realpath: true }];
+  // Without follow (Ansible's default) a link is described by itself: its target's stat would be a process for nothing.
+  return [{ path: args.path, checksum: args.get_checksum !== false, checksumAlgorithm: args.checksum_algorithm ?? 'sha1', access: true, realpath: true, noFollow: args.follow !== true }];
 }
 
 export const stat: RemoteModule<StatArgs> = {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, isAbsolute } from 'node:path';
 import { LocalConnection } from '../../src/connection/local.js';
@@ -20,4 +20,29 @@ export function localModuleContext(opts: { check?: boolean; diff?: boolean; file
     readLocalFile: async (p) => readFileSync(resolve(p)),
     renderTemplate: async (p) => (opts.render ? opts.render(resolve(p)) : readFileSync(resolve(p), 'utf8')),
   };
+}
+
+/**
+ * Wrappers for some target tools in `dir`/bin that log each start: `env` puts them first in
+ * PATH, `started()` lists the tools started since the last call, in order.
+ */
+export function countedTools(dir: string, tools: string[]): { env: Record<string, string>; started: () => string[] } {
+  const bin = join(dir, 'bin');
+  const log = join(dir, 'started.log');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(log, '');
+  for (const tool of tools) writeFileSync(join(bin, tool), `#!/bin/sh\necho ${tool} >> '${log}'\nexec /usr/bin/${tool} "$@"\n`, { mode: 0o755 });
+  return {
+    env: { PATH: `${bin}:/usr/bin:/bin` },
+    started: () => {
+      const names = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      writeFileSync(log, '');
+      return names;
+    },
+  };
+}
+
+/** The context with every script run under `env` (countedTools' PATH). */
+export function withEnv(ctx: ModuleContext, env: Record<string, string>): ModuleContext {
+  return { ...ctx, exec: (script, o) => ctx.exec(script, { ...o, env: { ...o?.env, ...env } }) };
 }

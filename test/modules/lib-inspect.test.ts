@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inspect, inspectScript, parseInspection, splitQuotedName, stateOf, type Probe } from '../../src/modules/lib/inspect.js';
 import { LocalConnection } from '../../src/connection/local.js';
 import { decodeText, diffText, readLines, splitLinesKeepEnds } from '../../src/modules/lib/text.js';
-import { localModuleContext, tempDir } from '../helpers/module-context.js';
+import { countedTools, localModuleContext, tempDir, withEnv } from '../helpers/module-context.js';
 
 let dir: string;
 beforeEach(() => {
@@ -84,15 +84,9 @@ describe('inspect', () => {
   });
 
   it('reads link targets from the one stat of the batch, whatever bytes they hold, and follows a link only when asked', async () => {
-    // Wrappers log every stat and readlink the inspection starts.
-    const bin = join(dir, 'bin');
-    mkdirSync(bin);
-    const log = join(dir, 'processes.log');
-    writeFileSync(log, '');
-    for (const tool of ['stat', 'readlink']) {
-      writeFileSync(join(bin, tool), `#!/bin/sh\necho ${tool} >> '${log}'\nexec /usr/bin/${tool} "$@"\n`, { mode: 0o755 });
-    }
-    const logged = (ctxExec: typeof ctx) => ({ ...ctxExec, exec: ((s, o) => ctx.exec(s, { ...o, env: { PATH: `${bin}:/usr/bin:/bin` } })) as typeof ctx.exec });
+    // Every stat and readlink the inspection starts, counted.
+    const tools = countedTools(dir, ['stat', 'readlink']);
+    const counted = withEnv(ctx, tools.env);
     const targets = ['plain', 'with space', 'it\'s "quoted"', 'back\\slash', 'new\nline', 'pipe|and -> arrow', 'tab\there', 'trailing newline\n', 'caf\u00e9', '?\x01?'];
     writeFileSync(join(dir, 'plain'), 'x');
     const links = targets.map((t, i) => {
@@ -102,17 +96,16 @@ describe('inspect', () => {
     const named = join(dir, 'odd | name -> "x"');
     symlinkSync('plain', named);
     const probes: Probe[] = [...links, named].map((path) => ({ path, noFollow: true }));
-    const insp = await inspect(logged(ctx), probes);
+    const insp = await inspect(counted, probes);
     if ('error' in insp) throw new Error(insp.error);
     expect(insp.paths.map((p) => p.linkTarget)).toEqual([...targets, 'plain']);
     expect(insp.paths.every((p) => p.lstat?.type === 'link' && p.stat === undefined)).toBe(true);
-    expect(readFileSync(log, 'utf8')).toBe('stat\n');
+    expect(tools.started()).toEqual(['stat']);
     // Followed when not told otherwise: one more stat for the link that resolves, none for the dangling one.
-    writeFileSync(log, '');
-    const followed = await inspect(logged(ctx), [{ path: links[0]! }, { path: links[1]! }]);
+    const followed = await inspect(counted, [{ path: links[0]! }, { path: links[1]! }]);
     if ('error' in followed) throw new Error(followed.error);
     expect(followed.paths.map((p) => [p.linkTarget, p.stat?.type])).toEqual([['plain', 'file'], ['with space', undefined]]);
-    expect(readFileSync(log, 'utf8')).toBe('stat\nstat\nstat\n');
+    expect(tools.started()).toEqual(['stat', 'stat', 'stat']);
     // A name with a newline cannot be batched: its probe reads the target with readlink.
     const lone = join(dir, 'new\nname');
     symlinkSync('plain', lone);

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } fr
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stat } from '../../src/modules/stat.js';
-import { localModuleContext, tempDir } from '../helpers/module-context.js';
+import { countedTools, localModuleContext, tempDir, withEnv } from '../helpers/module-context.js';
 
 let dir: string;
 beforeEach(() => {
@@ -64,6 +64,17 @@ describe('stat', () => {
     expect(followed).toMatchObject({ exists: true, islnk: false, isdir: true });
     symlinkSync('ghost', join(dir, 'dangling'));
     expect((await run({ path: join(dir, 'dangling'), follow: true })).stat).toEqual({ exists: false });
+  });
+
+  it("stats a link's target only with follow", async () => {
+    writeFileSync(join(dir, 'f'), 'x');
+    symlinkSync('f', join(dir, 'l'));
+    const tools = countedTools(dir, ['stat']);
+    const counted = withEnv(localModuleContext(), tools.env);
+    expect((await stat.run({ path: join(dir, 'l') }, counted)).stat).toMatchObject({ islnk: true, lnk_target: 'f' });
+    expect(tools.started()).toEqual(['stat']);
+    expect((await stat.run({ path: join(dir, 'l'), follow: true }, counted)).stat).toMatchObject({ islnk: false, isreg: true, size: 1 });
+    expect(tools.started()).toEqual(['stat', 'stat']);
   });
 
   it('is the same in check mode', async () => {
