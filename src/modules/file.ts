@@ -12,8 +12,9 @@ export type { FileArgs };
 
 /** What runFile inspects: the path, the link source, the parent, and src inside a directory path. */
 function fileProbes(args: FileArgs, path: string): Probe[] {
-  // Removing needs the path alone: the parent's stat would cost the target a process for nothing.
-  if (args.state === 'absent') return [{ path }];
+  // Removing needs the path alone, not even a link's target: the parent's or the target's stat
+  // would cost the target a process for nothing.
+  if (args.state === 'absent') return [{ path, noFollow: true }];
   const src = args.src;
   const srcPath = src === undefined ? path : args.state === 'hard' || src.startsWith('/') ? src : joinPath(dirname(path), src);
   return [

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { file } from '../../src/modules/file.js';
-import { localModuleContext, tempDir } from '../helpers/module-context.js';
+import { countedTools, localModuleContext, tempDir, withEnv } from '../helpers/module-context.js';
 
 let dir: string;
 beforeEach(() => {
@@ -185,6 +185,20 @@ describe('state=absent', () => {
     expect((await checkThenRun({ path: join(dir, 'l'), state: 'absent' })).changed).toBe(true);
     expect(readdirSync(dir)).toEqual(['keep']);
     expect((await checkThenRun({ path: join(dir, 'd'), state: 'absent' })).changed).toBe(false);
+  });
+});
+
+describe('what a link costs the target', () => {
+  it('one stat to check a link to src or to remove one: no readlink, no stat of what it points to', async () => {
+    writeFileSync(join(dir, 'keep'), '');
+    symlinkSync('keep', join(dir, 'l'));
+    const tools = countedTools(dir, ['stat', 'readlink']);
+    const counted = withEnv(ctx(), tools.env);
+    expect(await run({ path: join(dir, 'l'), src: 'keep', state: 'link' }, counted)).toMatchObject({ changed: false, state: 'link' });
+    expect(tools.started()).toEqual(['stat']);
+    expect(await run({ path: join(dir, 'l'), state: 'absent' }, counted)).toMatchObject({ changed: true, state: 'absent' });
+    expect(tools.started()).toEqual(['stat']);
+    expect(readdirSync(dir).sort()).toEqual(['bin', 'keep', 'started.log']);
   });
 });
 
