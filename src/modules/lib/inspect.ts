@@ -121,7 +121,8 @@ const PROBE_FN = raw(`oasis_probe() {
 // lines in that order, "lstats:end". A line is %N (the quoted name, and " -> " and the quoted
 // target for a link: C-style quoting in the C locale, so any byte comes through; BusyBox quotes
 // with bare single quotes), the stat fields, and "|<path as given>" so that a path gone meanwhile
-// is noticed.
+// is noticed. BusyBox prints a newline in a link's target as it is: that line breaks, and the
+// link reads as gone (GNU coreutils, as on Raspberry Pi OS and Debian, escapes it).
 const LSTATS_FN = raw(`oasis_lstats() {
   oasis_n=$#; oasis_k=0; oasis_x=
   while [ "$oasis_k" -lt "$oasis_n" ]; do
