@@ -124,6 +124,18 @@ describe('inspect', () => {
     expect(splitQuotedName(`'/f'|${fields}`, '/f')).toEqual({ statAt: 5 });
   });
 
+  it("reads past a line that BusyBox's %N broke at a newline in a link's target, and past a path gone meanwhile", () => {
+    const f = 'a1ff|0|0|6|1|1|1|1|9|8|root|root';
+    const out = ['umask=0022', 'lstats= 0 1 2 3', "'/x/l2' -> 'we", `ird'|${f}|/x/l2`, `'/x/l' -> 'a'|${f}|/x/l`, `/x/a|${f.replace('a1ff', '81a4')}|/x/a`, 'lstats:end', ''].join('\n');
+    const insp = parseInspection(out, ['/x/gone', '/x/l2', '/x/l', '/x/a'].map((path) => ({ path })));
+    expect(insp.paths.map((p) => [p.lstat?.type, p.linkTarget])).toEqual([
+      [undefined, undefined],
+      ['link', undefined],
+      ['link', 'a'],
+      ['file', undefined],
+    ]);
+  });
+
   it('decodes the od fallback used when base64 is missing', () => {
     const out = 'umask=0027\n0:lstat=81a4|0|0|3|1|1|1|2|9|8|root|root\n0:content=hex\n 61 0a\n 00\n0:end\n';
     const insp = parseInspection(out, [{ path: '/x', content: true }]);

@@ -122,7 +122,7 @@ const PROBE_FN = raw(`oasis_probe() {
 // target for a link: C-style quoting in the C locale, so any byte comes through; BusyBox quotes
 // with bare single quotes), the stat fields, and "|<path as given>" so that a path gone meanwhile
 // is noticed. BusyBox prints a newline in a link's target as it is: that line breaks, and the
-// link reads as gone (GNU coreutils, as on Raspberry Pi OS and Debian, escapes it).
+// link reads as one whose target is unknown (GNU coreutils, as on Raspberry Pi OS, escapes it).
 const LSTATS_FN = raw(`oasis_lstats() {
   oasis_n=$#; oasis_k=0; oasis_x=
   while [ "$oasis_k" -lt "$oasis_n" ]; do
@@ -341,22 +341,26 @@ function unquoteC(text: string, at: number): { text: string; end: number } | und
 
 /**
  * The block one process printed for some of the probes (oasis_lstats, oasis_sums), from
- * text[at] to its end line: a line per listed index, ending in `suffix(path)`. A path with no
- * line (removed, or made unreadable, between the test and the process) gets nothing, as if
- * asked a moment later. Returns the index of the end line.
+ * text[at] to its end line: a line per listed index, in order, ending in `suffix(path)`. A path
+ * with no line (removed, or made unreadable, between the test and the process) gets nothing, as
+ * if asked a moment later. A line that ends in no listed path's suffix is skipped: BusyBox
+ * prints a newline in a link's target as it is, and the part before it must not take the
+ * place of the paths after it. Returns the index of the end line.
  */
 function parseBlock(text: string[], at: number, indices: string, paths: PathInfo[], end: string, suffix: (path: string) => string, take: (info: PathInfo, head: string) => void): number {
+  const listed = indices.split(' ').filter(Boolean).map((k) => paths[Number(k)]).filter((info): info is PathInfo => info !== undefined);
+  let next = 0;
   let i = at + 1;
-  for (const k of indices.split(' ').filter(Boolean).map(Number)) {
-    const info = paths[k];
-    const line = text[i];
-    if (!info || line === undefined || line === end) continue;
-    const tail = suffix(info.path);
-    if (!line.endsWith(tail)) continue;
-    take(info, line.slice(0, -tail.length));
-    i++;
+  for (; i < text.length && text[i] !== end; i++) {
+    const line = text[i]!;
+    for (let j = next; j < listed.length; j++) {
+      const tail = suffix(listed[j]!.path);
+      if (!line.endsWith(tail)) continue;
+      take(listed[j]!, line.slice(0, -tail.length));
+      next = j + 1;
+      break;
+    }
   }
-  while (i < text.length && text[i] !== end) i++;
   return i;
 }
 
