@@ -7,6 +7,7 @@
 import { quote, type Shell } from '../shell/sh.js';
 import type { BecomeOptions, ExecResult } from './types.js';
 import { bytesOf, checkScriptSize, envPrefix, payload, token } from './frame.js';
+import { withToolOps } from './node-ops.js';
 
 export class SudoSession {
   /** sudo expands %-escapes in -p, so the prompt holds none. */
@@ -92,11 +93,12 @@ export function becomeWrap(
   become: BecomeOptions,
   io: { stdin?: string | Buffer; env?: Record<string, string> } = {},
 ): { command: string; sudo: SudoSession } {
-  checkScriptSize(script.text);
+  const text = withToolOps(script.text);
+  checkScriptSize(text);
   const sudo = new SudoSession(become);
   const p = io.stdin === undefined ? undefined : payload(io.stdin, true);
   const inner = wrapper(sudo, io.env, p ? 'args' : 'none', p?.decode);
-  const argv = [...sudo.sudoArgv(), inner, script.text].map((a) => quote(bytesOf(a)));
+  const argv = [...sudo.sudoArgv(), inner, text].map((a) => quote(bytesOf(a)));
   const args = [...argv, ...(p?.chunks ?? []).map(quote)].join(' ');
   const command = `exec 3<&0; ${args} <&3 3<&- & exec 3<&-; printf '%s %s\\n' ${sudo.marker} "$!" >&2; wait $!`;
   return { command, sudo };
@@ -104,7 +106,8 @@ export function becomeWrap(
 
 /** For a local child process (stdin is a pipe we can close): sudo argv, payload written after the marker. */
 export function becomeArgv(script: Shell, become: BecomeOptions, env?: Record<string, string>, hasStdin = false): { argv: string[]; sudo: SudoSession } {
-  checkScriptSize(script.text);
+  const text = withToolOps(script.text);
+  checkScriptSize(text);
   const sudo = new SudoSession(become);
-  return { argv: [...sudo.sudoArgv(), wrapper(sudo, env, hasStdin ? 'inherit' : 'none'), script.text], sudo };
+  return { argv: [...sudo.sudoArgv(), wrapper(sudo, env, hasStdin ? 'inherit' : 'none'), text], sudo };
 }

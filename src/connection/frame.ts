@@ -6,6 +6,7 @@
 // inside a UTF-8 multi-byte sequence, so quoting commutes with UTF-8 encoding.
 import { randomBytes } from 'node:crypto';
 import { quote } from '../shell/sh.js';
+import { START_HELPER, usesOps, withToolOps } from './node-ops.js';
 import type { ExecOptions } from './types.js';
 
 /** An unguessable token: a script cannot print it unless it already knows it. */
@@ -63,11 +64,15 @@ export function payload(stdin: string | Buffer, inArgv = false): { chunks: strin
  * own, since in a subshell `$$` is the shared shell's pid (`kill $$` would end the connection).
  * A script that leaves the shell as it was (`inShell`, without env or stdin) runs in the shell
  * itself, no fork: `command eval` keeps a syntax error from ending the shell.
+ * A script that uses node ops (node-ops.ts) in the shared shell has the helper started first,
+ * by the shell itself, so that it outlives the script.
  */
 export function runCommand(script: string, o: Pick<ExecOptions, 'stdin' | 'env' | 'inShell'>): string {
   const { stdin, env } = o;
-  if (o.inShell && !env && stdin === undefined) return `command eval ${quote(bytesOf(script))} </dev/null`;
-  const run = script.includes('$$') ? ownProcess(script, env) : `( ${exportsOf(env)}eval ${quote(bytesOf(script))} )`;
+  const own = script.includes('$$');
+  const helper = !own && usesOps(script) ? `${START_HELPER}; ` : '';
+  if (o.inShell && !env && stdin === undefined) return `${helper}command eval ${quote(bytesOf(script))} </dev/null`;
+  const run = own ? ownProcess(script, env) : `${helper}( ${exportsOf(env)}eval ${quote(bytesOf(script))} )`;
   if (stdin === undefined) return `${run} </dev/null`;
   const p = payload(stdin);
   // printf is a builtin in every sh worth the name: no argv size limit here.
@@ -75,8 +80,9 @@ export function runCommand(script: string, o: Pick<ExecOptions, 'stdin' | 'env' 
 }
 
 function ownProcess(script: string, env: Record<string, string> | undefined): string {
-  checkScriptSize(script);
-  return `${bytesOf(envPrefix(env))}sh -c ${quote(bytesOf(script))}`;
+  const text = withToolOps(script);
+  checkScriptSize(text);
+  return `${bytesOf(envPrefix(env))}sh -c ${quote(bytesOf(text))}`;
 }
 
 /** `export K='v'; ` for each variable, for a subshell (prefix assignments before eval are not exported). */

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import type { Shell } from '../shell/sh.js';
 import { becomeArgv } from './become.js';
 import { checkScriptSize } from './frame.js';
+import { withToolOps } from './node-ops.js';
 import type { Connection, ExecOptions, ExecResult } from './types.js';
 
 /** Runs scripts with the controller's own `sh` (ansible_connection=local, delegate_to: localhost). */
@@ -16,11 +17,12 @@ export class LocalConnection implements Connection {
 
   exec(script: Shell, options: ExecOptions = {}): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
-      checkScriptSize(script.text);
+      const text = withToolOps(script.text);
+      checkScriptSize(text);
       this.execCount++;
       // Under become, sudo resets the environment: env goes into the sudo'd wrapper instead.
       const b = options.become ? becomeArgv(script, options.become, options.env, options.stdin !== undefined) : undefined;
-      const [cmd, ...args] = b ? b.argv : ['sh', '-c', script.text];
+      const [cmd, ...args] = b ? b.argv : ['sh', '-c', text];
       const child = spawn(cmd!, args, {
         env: b ? process.env : { ...process.env, ...options.env },
         // Own process group, so a timeout can kill the whole tree, not just `sh`.

@@ -6,6 +6,7 @@
 import { raw, sh, type Shell } from '../shell/sh.js';
 import { becomeWrap, type SudoSession } from './become.js';
 import { EndReader, runCommand, token } from './frame.js';
+import { sharedShellOps } from './node-ops.js';
 import type { KeeperLink } from './keeper/link.js';
 import type { ExecChannel, SshTransport } from './transport.js';
 import { UnreachableError, type Connection, type ExecOptions, type ExecResult, type SshTarget } from './types.js';
@@ -93,8 +94,9 @@ export class SshConnection implements Connection {
     const gone = () => this.shutdown(new UnreachableError(`${this.where}: remote shell exited; connection closed`, 'closed'));
     this.shell.on('exit', gone);
     this.shell.on('close', gone);
-    // Run by the shared shell itself (not apart, as scripts are): `$$` is its pid.
-    const r = await this.exec(raw('printf %s "$$"'), { inShell: true });
+    // Run by the shared shell itself (not apart, as scripts are): `$$` is its pid. The node ops'
+    // functions are defined there too.
+    const r = await this.exec(raw(`${sharedShellOps()}\nprintf %s "$$"`), { inShell: true });
     // A chatty login shell (.bashrc output) lands before the first frame: take the number at the end.
     this.shellPid = Number(/(\d+)$/.exec(r.stdout)?.[1] ?? 0);
     this.started = true;

@@ -71,8 +71,8 @@ async function runFile(args: FileArgs, ctx: ModuleContext): Promise<ModuleResult
   if (!out.changed || ctx.check || !out.script.length) {
     return { ...out.result, changed: out.changed, ...statResult(out.predicted), ...diff };
   }
-  const statCmd = out.statNoFollow ? sh`stat -c ${STAT_FORMAT}` : sh`stat -L -c ${STAT_FORMAT}`;
-  const res = await ctx.exec(lines(...out.script, out.statPath !== undefined && sh`printf 'final=%s\\n' "$(${statCmd} -- ${out.statPath} 2>/dev/null)"`));
+  const statCmd = out.statNoFollow ? sh`oasis_x stat -c ${STAT_FORMAT}` : sh`oasis_x stat -L -c ${STAT_FORMAT}`;
+  const res = await ctx.exec(lines(...out.script, out.statPath !== undefined && sh`printf 'final='; ${statCmd} -- ${out.statPath} 2>/dev/null || echo`));
   if (res.code !== 0) {
     return fail(`Could not set ${path} to state ${state}: ${(res.stderr || res.stdout).trim() || `exit code ${res.code}`}`, { path });
   }

@@ -120,6 +120,8 @@ describe('inspections that probe ahead, on a real sshd node', () => {
     const conn = await connectSsh({ name: node.name, host: node.address, port: node.port, user: 'root', privateKeyFile: env.lab.clientKeyFile, knownHostsFile: env.lab.knownHostsFile, hostKeyChecking: 'yes' });
     try {
       const ctx = { check: false, diff: false, exec: (s: Shell, o?: ExecOptions) => conn.exec(s, o), readLocalFile: () => Promise.reject(new Error('none')), renderTemplate: () => Promise.reject(new Error('none')) };
+      // The node ops' helper, which the first op starts, is the shell's own state.
+      expect((await conn.exec(raw('oasis_x true; printf %s "$oasis_hp"'))).stdout).toMatch(/^[1-9]/);
       const before = (await conn.exec(raw('set'), { inShell: true })).stdout;
       const insp = await inspect(ctx, [{ path: '/etc/hostname', checksum: true, access: true }, { path: '/etc', tree: false }, { path: '/nowhere' }]);
       expect('error' in insp ? insp.error : insp.paths.map((p) => p.lstat?.type)).toEqual(['file', 'directory', undefined]);

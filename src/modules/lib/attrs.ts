@@ -126,8 +126,8 @@ export async function applyAttrs(
   plan: AttrPlan,
   opts: { noFollow?: boolean; noStat?: boolean } = {},
 ): Promise<{ ok: true; stat?: StatInfo } | { ok: false; msg: string }> {
-  const statCmd = opts.noFollow ? sh`stat -c ${STAT_FORMAT} -- ${path}` : sh`stat -L -c ${STAT_FORMAT} -- ${path}`;
-  const res = await ctx.exec(lines(applyAttrsScript(path, plan, opts), !opts.noStat && sh`printf 'final=%s\\n' "$(${statCmd})"`));
+  const statCmd = opts.noFollow ? sh`oasis_x stat -c ${STAT_FORMAT} -- ${path}` : sh`oasis_x stat -L -c ${STAT_FORMAT} -- ${path}`;
+  const res = await ctx.exec(lines(applyAttrsScript(path, plan, opts), !opts.noStat && sh`printf 'final='; ${statCmd} || echo`));
   if (res.code !== 0) return { ok: false, msg: `Could not set attributes of ${path}: ${(res.stderr || res.stdout).trim()}` };
   const final = /^final=(.*)$/m.exec(res.stdout)?.[1];
   return { ok: true, stat: final ? parseStat(final) : undefined };

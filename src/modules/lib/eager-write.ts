@@ -97,7 +97,7 @@ function mkdirsInShell(guard: Shell, dirs: string[], mode: string | undefined): 
   return lines(
     sh`if ${guard}; then`,
     raw(`${BEGIN}; oasis_r=0`),
-    ...dirs.map((d) => sh`[ "$oasis_r" != 0 ] || [ -d ${d} ] || mkdir ${m} -- ${d} 2>&1 || oasis_r=$?`),
+    ...dirs.map((d) => sh`[ "$oasis_r" != 0 ] || [ -d ${d} ] || oasis_x mkdir ${m} -- ${d} 2>&1 || oasis_r=$?`),
     raw(`${status('$oasis_r')}; unset oasis_r; fi`),
   );
 }

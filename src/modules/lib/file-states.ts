@@ -127,8 +127,8 @@ const directory: Handler = (env) => {
       const attrs = createAttrs(env, dir, true);
       // Only a mode to set: mkdir -m sets it as it creates, one process per directory instead of two.
       const modeOnly = env.args.mode !== undefined && env.args.owner === undefined && env.args.group === undefined;
-      if (modeOnly) out.script.push(sh`if [ ! -d ${dir} ]; then mkdir -m ${chmodArg(attrs.stat.mode!)} -- ${dir} || exit 1; fi`);
-      else out.script.push(lines(sh`if [ ! -d ${dir} ]; then mkdir -- ${dir} || exit 1`, attrs.script, raw('fi')));
+      if (modeOnly) out.script.push(sh`if [ ! -d ${dir} ]; then oasis_x mkdir -m ${chmodArg(attrs.stat.mode!)} -- ${dir} || exit 1; fi`);
+      else out.script.push(lines(sh`if [ ! -d ${dir} ]; then oasis_x mkdir -- ${dir} || exit 1`, attrs.script, raw('fi')));
       created = attrs.stat;
     }
     const times = planTimes(path, env.mtime, env.atime, undefined, env.stamps);
@@ -198,7 +198,7 @@ function replaceWith(path: string, linkCmd: Shell, prev: string): Shell {
     prev === 'directory' && raw(`rmdir -- "$p" || { rm -f -- "$t"; exit 1; }`),
     // mv onto a link to a directory would move into that directory: remove such a link first.
     raw(`if [ -L "$p" ] && [ -d "$p" ]; then rm -f -- "$p"; fi`),
-    raw(`mv -f -- "$t" "$p" || { rm -f -- "$t"; exit 1; }`),
+    raw(`oasis_x mv -f -- "$t" "$p" || { rm -f -- "$t"; exit 1; }`),
   );
 }
 
@@ -226,7 +226,7 @@ const link: Handler = (env) => {
   if (prev !== 'link' || info.linkTarget !== src) {
     if (prev === 'absent' && insp.paths[2]?.stat?.type !== 'directory') return parentMissing(env, fail(`Error while linking: directory ${dirname(path)} does not exist`, { path, src }));
     out.changed = true;
-    out.script.push(prev === 'absent' ? sh`ln -s -- ${src} ${path} || exit 1` : replaceWith(path, sh`ln -s -- ${src} "$t"`, prev));
+    out.script.push(prev === 'absent' ? sh`oasis_x ln -s -- ${src} ${path} || exit 1` : replaceWith(path, sh`oasis_x ln -s -- ${src} "$t"`, prev));
     out.before.push(`state: ${prev}`, ...(prev === 'link' ? [`src: ${info.linkTarget}`] : []));
     out.after.push('state: link', `src: ${src}`);
   }

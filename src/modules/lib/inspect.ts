@@ -101,7 +101,7 @@ const PROBE_FN = raw(`oasis_probe() {
     case $3 in *c*) if [ -r "$2" ]; then printf '%s:sum=' "$1"; "$5" < "$2" || echo; fi ;; esac
     case $3 in *b*) if [ ! -r "$2" ]; then :
       elif [ -n "$4" ] && [ "$(stat -L -c %s -- "$2")" -gt "$4" ]; then printf '%s:toolarge=1\\n' "$1"
-      elif command -v base64 >/dev/null 2>&1; then printf '%s:content=base64\\n' "$1"; base64 < "$2"; printf '%s:end\\n' "$1"
+      elif command -v base64 >/dev/null 2>&1; then printf '%s:content=base64\\n' "$1"; oasis_x base64 -- "$2"; printf '%s:end\\n' "$1"
       else printf '%s:content=hex\\n' "$1"; od -An -v -tx1 < "$2"; printf '%s:end\\n' "$1"
     fi ;; esac
   fi
@@ -131,7 +131,7 @@ const LSTATS_FN = raw(`oasis_lstats() {
     oasis_k=$((oasis_k+1))
   done
   printf 'lstats=%s\\n' "$oasis_x"
-  [ $# -eq 0 ] || LC_ALL=C QUOTING_STYLE=c stat -c '%N|${STAT_FORMAT}|%n' -- "$@" 2>/dev/null
+  [ $# -eq 0 ] || LC_ALL=C QUOTING_STYLE=c oasis_x stat -c '%N|${STAT_FORMAT}|%n' -- "$@" 2>/dev/null
   printf 'lstats:end\\n'
 }`);
 
@@ -145,7 +145,7 @@ const SUMS_FN = raw(`oasis_sums() {
   done
   shift
   printf 'sums=%s\\n' "$oasis_x"
-  [ $# -eq 0 ] || sha1sum -- "$@" 2>/dev/null
+  [ $# -eq 0 ] || oasis_x sha1sum -- "$@" 2>/dev/null
   printf 'sums:end\\n'
 }`);
 

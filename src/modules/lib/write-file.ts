@@ -123,8 +123,8 @@ function finish(o: WriteFileOptions): Shell {
   cp -p -- "$p" "$o.$s~" || oasis_fail "cannot back up $o"
   printf 'backup=%s\\n' "$s"
 fi`),
-    raw(`mv -f -- "$t" "$p" || oasis_fail "cannot move the new content into place"`),
-    !o.noFinalStat && raw(`printf 'final=%s\\n' "$(stat -c '${STAT_FORMAT}' -- "$p" 2>/dev/null)"`),
+    raw(`oasis_x mv -f -- "$t" "$p" || oasis_fail "cannot move the new content into place"`),
+    !o.noFinalStat && raw(`printf 'final='; oasis_x stat -c '${STAT_FORMAT}' -- "$p" 2>/dev/null || echo`),
   );
 }
 
