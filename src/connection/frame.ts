@@ -72,11 +72,11 @@ export function runCommand(script: string, o: Pick<ExecOptions, 'stdin' | 'env' 
   const own = script.includes('$$');
   const helper = !own && usesOps(script) ? `${START_HELPER}; ` : '';
   if (o.inShell && !env && stdin === undefined) return `${helper}command eval ${quote(bytesOf(script))} </dev/null`;
-  const run = own ? ownProcess(script, env) : `${helper}( ${exportsOf(env)}eval ${quote(bytesOf(script))} )`;
-  if (stdin === undefined) return `${run} </dev/null`;
+  const run = own ? ownProcess(script, env) : `( ${exportsOf(env)}eval ${quote(bytesOf(script))} )`;
+  if (stdin === undefined) return `${helper}${run} </dev/null`;
   const p = payload(stdin);
   // printf is a builtin in every sh worth the name: no argv size limit here.
-  return `printf %s ${p.chunks.map(quote).join('') || "''"} | ${p.decode}${run}`;
+  return `${helper}printf %s ${p.chunks.map(quote).join('') || "''"} | ${p.decode}${run}`;
 }
 
 function ownProcess(script: string, env: Record<string, string> | undefined): string {

@@ -21,7 +21,7 @@ $SIG{TERM} = $SIG{HUP} = $SIG{INT} = $bye;
 $SIG{PIPE} = 'IGNORE';
 # The channel's stderr came as fd 3 (the parent's own went nowhere, for a failed start).
 open(STDERR, '>&', 3) or exit 1;
-close $_ for grep { open($_, '>&=', 3) } my $fd3;
+if (open(my $fd3, '>&=', 3)) { close $fd3 }
 chdir '/';
 my $pid = fork;
 exit 1 unless defined $pid;
