@@ -29,6 +29,17 @@ if ($pid) { syswrite $rep, "$pid\n"; exit 0 }
 $SIG{ALRM} = sub { kill(0, $shell) or $bye->(); alarm 2 };
 alarm 2;
 
+# A helper killed outright (its node torn down, a timeout's last resort) could not remove its
+# FIFOs: this one removes those of ours whose shell is gone (ESRCH, not EPERM: another user's).
+if ($in =~ m{^(.*)/} and opendir(my $dh, $1)) {
+  my $dir = $1;
+  for (readdir $dh) {
+    next unless /^\.oasis-helper\.(\d+)\.[0-9a-f]+\.[io]$/ and $1 != $shell and !kill(0, $1) and $! + 0 == 3;
+    my @s = lstat "$dir/$_";
+    unlink "$dir/$_" if @s and -p _ and $s[4] == $<;
+  }
+}
+
 sub put { my ($fh, $s) = @_; while (length $s) { my $n = syswrite $fh, $s; $bye->() unless $n; substr($s, 0, $n) = '' } }
 my $errs;
 sub err { my $m = shift; put($errs eq 'o' ? \*STDOUT : \*STDERR, "$m\n") unless $errs eq 'n'; 1 }

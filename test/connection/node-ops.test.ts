@@ -30,9 +30,9 @@ beforeEach(() => {
 afterAll(() => undefined);
 
 /** Runs `script` in sh with the shared shell's ops and a started helper (unless told not to). */
-function run(script: string, o: { helper?: boolean; path?: string } = {}) {
+function run(script: string, o: { helper?: boolean; path?: string; tmp?: string } = {}) {
   const r = spawnSync('/bin/sh', ['-c', `${sharedShellOps()}\n${o.helper === false ? '' : START_HELPER}\n${script}`], {
-    env: { ...process.env, PATH: o.path ?? counted.env.PATH! },
+    env: { ...process.env, PATH: o.path ?? counted.env.PATH!, ...(o.tmp && { TMPDIR: o.tmp }) },
     cwd: dir,
     timeout: 20_000,
   });
@@ -189,6 +189,22 @@ describe('left to the tool', () => {
     while ((running(Number(pid)) || existsSync(i!)) && Date.now() < deadline) spawnSync('sleep', ['0.05']);
     expect([running(Number(pid)), existsSync(i!), existsSync(o!)]).toEqual([false, false, false]);
   });
+});
+
+test('a helper removes the FIFOs of ours that a helper killed outright left, and nothing else', () => {
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  const dead = spawnSync('true').pid!;
+  const name = (pid: number, end: string) => join(tmp, `.oasis-helper.${pid}.0123456789ab.${end}`);
+  const stale = [name(dead, 'i'), name(dead, 'o')];
+  // a live shell's, and a file that is no FIFO
+  const kept = [name(process.pid, 'i'), join(tmp, `.oasis-helper.${dead}.fedcba987654.i`)];
+  spawnSync('mkfifo', ['-m', '600', ...stale, kept[0]!]);
+  writeFileSync(kept[1]!, '');
+  const r = run('echo "$oasis_hi"; sleep 0.5', { tmp });
+  expect(r.stdout.toString()).toMatch(new RegExp(`^${tmp}/\\.oasis-helper\\.\\d+\\.[0-9a-f]{12}\\.i\\n$`));
+  expect(stale.map(existsSync)).toEqual([false, false]);
+  expect(kept.map(existsSync)).toEqual([true, true]);
 });
 
 describe('over SSH', () => {
