@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Lab tests start real sshd nodes bound to fixed loopback addresses: one file at a time.
     fileParallelism: false,
+    globalSetup: ['test/helpers/temp-root.ts'],
   },
 });

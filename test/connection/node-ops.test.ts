@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { LocalConnection } from '../../src/connection/local.js';
 import { START_HELPER, sharedShellOps } from '../../src/connection/node-ops.js';
 import { connectSsh, type SshConnection } from '../../src/connection/ssh.js';
@@ -27,7 +27,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'oasis-ops-'));
   counted = countedTools(join(dir, '.tools'), TOOLS);
 });
-afterAll(() => undefined);
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `script` in sh with the shared shell's ops and a started helper (unless told not to). */
 function run(script: string, o: { helper?: boolean; path?: string; tmp?: string } = {}) {
@@ -265,8 +265,4 @@ describe('over SSH', () => {
     while ((running(Number(pid)) || existsSync(i!)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
     expect([running(Number(pid)), existsSync(i!), existsSync(o!)]).toEqual([false, false, false]);
   });
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
