@@ -11,23 +11,23 @@ import { NODE_HELPER_PERL } from './node-helper-perl.js';
 /** What a script calls an operation through. */
 export const OP = 'oasis_x';
 
-/** A script in a process of its own runs the tools themselves. */
-export function withToolOps(script: string): string {
-  return script.includes(OP) ? `${OP}() { "$@"; }\n${script}` : script;
-}
-
 /** Whether a script run in the shared shell should have the helper started first. */
 export function usesOps(script: string): boolean {
   return script.includes(OP);
+}
+
+/** A script in a process of its own runs the tools themselves. */
+export function withToolOps(script: string): string {
+  return usesOps(script) ? `${OP}() { "$@"; }\n${script}` : script;
 }
 
 /** Starts the helper (once per shell) at the shell's own level, before a script that uses ops. */
 export const START_HELPER = 'oasis_hstart';
 
 /**
- * Defined in the shared shell when a connection starts (again on a kept shell: nothing else
- * changes there). The helper is started by the first script that uses an op, not here: a
- * connection that runs one command does not pay for it.
+ * Defined in the shared shell whenever a connection starts on it (a kept shell leased again
+ * keeps its running helper and its FIFOs' names). The helper is started by the first script
+ * that uses an op, not here: a connection that runs one command does not pay for it.
  *
  * The dispatcher sends a request only when the caller's stdout is the helper's (the channel),
  * not a command substitution or a file, and its stderr goes somewhere the helper can write too.
