@@ -9,7 +9,7 @@ import { quote } from '../shell/sh.js';
 import { NODE_HELPER_PERL } from './node-helper-perl.js';
 
 /** What a script calls an operation through. */
-export const OP = 'oasis_x';
+const OP = 'oasis_x';
 
 /** Whether a script run in the shared shell should have the helper started first. */
 export function usesOps(script: string): boolean {

@@ -1,9 +1,9 @@
-import { lines, sh } from '../shell/sh.js';
+import { lines } from '../shell/sh.js';
 import type { ModuleContext, ModuleResult, RemoteModule } from './types.js';
 import { ATTR_SCHEMA, checkModeArg, statResult } from './lib/attrs.js';
 import { HANDLERS, isOutcome, type Env, type FileArgs, type State } from './lib/file-states.js';
 import { parseStamps, parseTimeArg, stampProbe } from './lib/file-times.js';
-import { STAT_FORMAT, inspect, parseStat, recall, stateOf, type Probe } from './lib/inspect.js';
+import { finalStatScript, inspect, parseFinalStat, recall, stateOf, type Probe } from './lib/inspect.js';
 import { basename, dirname, joinPath, pathArg } from './lib/paths.js';
 import { diffLines, fail } from './lib/result.js';
 import { eagerDirectory, eagerOutcome } from './lib/eager-write.js';
@@ -71,13 +71,11 @@ async function runFile(args: FileArgs, ctx: ModuleContext): Promise<ModuleResult
   if (!out.changed || ctx.check || !out.script.length) {
     return { ...out.result, changed: out.changed, ...statResult(out.predicted), ...diff };
   }
-  const statCmd = out.statNoFollow ? sh`oasis_x stat -c ${STAT_FORMAT}` : sh`oasis_x stat -L -c ${STAT_FORMAT}`;
-  const res = await ctx.exec(lines(...out.script, out.statPath !== undefined && sh`printf 'final='; ${statCmd} -- ${out.statPath} 2>/dev/null || echo`));
+  const res = await ctx.exec(lines(...out.script, out.statPath !== undefined && finalStatScript(out.statPath, !out.statNoFollow)));
   if (res.code !== 0) {
     return fail(`Could not set ${path} to state ${state}: ${(res.stderr || res.stdout).trim() || `exit code ${res.code}`}`, { path });
   }
-  const final = /^final=(.+)$/m.exec(res.stdout)?.[1];
-  return { ...out.result, changed: true, ...statResult(final ? parseStat(final) : out.predicted), ...diff };
+  return { ...out.result, changed: true, ...statResult(parseFinalStat(res.stdout) ?? out.predicted), ...diff };
 }
 
 /** ansible.builtin.file: files, directories, links and their attributes. */

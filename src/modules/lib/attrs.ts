@@ -4,7 +4,7 @@
  */
 import { lines, sh, type Shell } from '../../shell/sh.js';
 import type { JsonSchema, ModuleContext } from '../types.js';
-import { STAT_FORMAT, parseStat, type StatInfo } from './inspect.js';
+import { finalStatScript, parseFinalStat, type StatInfo } from './inspect.js';
 import { applyMode, chmodArg, formatMode, parseMode } from './mode.js';
 
 export interface AttrArgs {
@@ -126,9 +126,7 @@ export async function applyAttrs(
   plan: AttrPlan,
   opts: { noFollow?: boolean; noStat?: boolean } = {},
 ): Promise<{ ok: true; stat?: StatInfo } | { ok: false; msg: string }> {
-  const statCmd = opts.noFollow ? sh`oasis_x stat -c ${STAT_FORMAT} -- ${path}` : sh`oasis_x stat -L -c ${STAT_FORMAT} -- ${path}`;
-  const res = await ctx.exec(lines(applyAttrsScript(path, plan, opts), !opts.noStat && sh`printf 'final='; ${statCmd} || echo`));
+  const res = await ctx.exec(lines(applyAttrsScript(path, plan, opts), !opts.noStat && finalStatScript(path, !opts.noFollow)));
   if (res.code !== 0) return { ok: false, msg: `Could not set attributes of ${path}: ${(res.stderr || res.stdout).trim()}` };
-  const final = /^final=(.*)$/m.exec(res.stdout)?.[1];
-  return { ok: true, stat: final ? parseStat(final) : undefined };
+  return { ok: true, stat: parseFinalStat(res.stdout) };
 }

@@ -183,6 +183,20 @@ const TYPES: Record<number, FileType> = {
   0o060000: 'block',
 };
 
+/**
+ * "final=<stat fields>" for a path a script just changed ("final=" if it is gone), printed by the
+ * stat itself rather than through `$(...)`, so that the node helper can serve it.
+ */
+export function finalStatScript(path: string | Shell, follow: boolean): Shell {
+  return sh`printf 'final='; oasis_x stat ${raw(follow ? '-L ' : '')}-c ${STAT_FORMAT} -- ${path} 2>/dev/null || echo`;
+}
+
+/** The stat finalStatScript printed, if the path was there. */
+export function parseFinalStat(stdout: string): StatInfo | undefined {
+  const line = /^final=(.*)$/m.exec(stdout)?.[1];
+  return line ? parseStat(line) : undefined;
+}
+
 export function parseStat(line: string): StatInfo | undefined {
   const f = line.split('|');
   if (f.length < 12) return undefined;

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { lines, raw, sh, type Shell } from '../../shell/sh.js';
 import type { ModuleContext } from '../types.js';
-import { STAT_FORMAT, parseStat, type StatInfo } from './inspect.js';
+import { finalStatScript, parseFinalStat, type StatInfo } from './inspect.js';
 import { chmodArg } from './mode.js';
 
 export interface WriteFileOptions {
@@ -124,7 +124,7 @@ function finish(o: WriteFileOptions): Shell {
   printf 'backup=%s\\n' "$s"
 fi`),
     raw(`oasis_x mv -f -- "$t" "$p" || oasis_fail "cannot move the new content into place"`),
-    !o.noFinalStat && raw(`printf 'final='; oasis_x stat -c '${STAT_FORMAT}' -- "$p" 2>/dev/null || echo`),
+    !o.noFinalStat && finalStatScript(raw('"$p"'), false),
   );
 }
 
@@ -180,11 +180,11 @@ export async function writeFile(ctx: ModuleContext, o: WriteFileOptions): Promis
   }
   if (res.code !== 0) return failure(o, res);
   const backup = /^backup=(.*)$/m.exec(res.stdout)?.[1];
-  const final = /^final=(.*)$/m.exec(res.stdout)?.[1];
+  const stat = parseFinalStat(res.stdout);
   return {
     ok: true,
     ...(backup ? { backupFile: `${o.path}.${backup}~` } : {}),
-    ...(final ? { stat: parseStat(final) } : {}),
+    ...(stat ? { stat } : {}),
   };
 }
 
